@@ -1,0 +1,23 @@
+# The two quick-start commands: `make serve` and `make test`. Both set up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test test-postgres setup
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(BIN)/.installed
+
+serve: $(BIN)/.installed
+	$(BIN)/python -m backend serve
+
+test: $(BIN)/.installed
+	$(BIN)/python -m pytest
+
+test-postgres: $(BIN)/.installed
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest

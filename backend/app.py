@@ -1,0 +1,66 @@
+"""create_app(): the domains' routers, auth, errors, logging and the lifespan in one place."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import AsyncIterator
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from backend import db, logs
+from backend.cards import routes as cards
+from backend.errors import EXCEPTION_HANDLERS
+from backend.health import ROUTERS as HEALTH
+from backend.issues import routes as issues
+from backend.orgs import routes as orgs
+from backend.reminders import routes as reminders
+from backend.reports import routes as reports
+from backend.routing import provide_actor
+from backend.security import routes as security
+from backend.security.guards import authenticate
+from backend.settings import settings
+from backend.visits import routes as visits
+
+# Adding a domain: add its routes module here. A routes module may also define `lifespan`.
+DOMAINS = [security, orgs, cards, visits, issues, reminders, reports]
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Litestar) -> AsyncIterator[None]:
+    await db.start()
+    async with contextlib.AsyncExitStack() as stack:
+        for domain in DOMAINS:
+            if hasattr(domain, "lifespan"):
+                await stack.enter_async_context(domain.lifespan(app))
+        try:
+            yield
+        finally:
+            await stack.aclose()
+            await db.stop()
+
+
+def create_app() -> Litestar:
+    logs.configure(settings.log_level)
+    return Litestar(
+        route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
+        dependencies={"actor": Provide(provide_actor)},
+        middleware=[
+logs.request_id_middleware],
+        guards=[authenticate],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        lifespan=[_lifespan],
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="Green Card & Five-Ones API",
+            version="1.0.0",
+            description="Entrepreneur green cards and the five-ones enterprise-visit mechanism.",
+            path="/schema",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+            ),
+            security=[{"bearer": []}],
+        ),
+    )

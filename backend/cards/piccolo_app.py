@@ -1,0 +1,3 @@
+from backend.apps import domain_app
+
+APP_CONFIG = domain_app("cards", [], depends_on=("orgs",))

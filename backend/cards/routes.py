@@ -1,0 +1,3 @@
+"""HTTP routes of the cards domain."""
+
+ROUTERS: list = []

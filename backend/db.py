@@ -1,0 +1,198 @@
+"""The database engine chosen by DATABASE_URL, and the transaction a request owns.
+
+SQLite (the embedded default) runs on one long-lived connection per event loop in WAL mode:
+Piccolo's stock SQLite engine opens a connection per query, and its DEFERRED write transactions
+fail with "database is locked" under concurrency. Here every statement and every transaction
+takes the connection in turn (an asyncio lock), write transactions begin IMMEDIATE, and a busy
+timeout covers other processes (a CLI command beside the server, or several workers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+from pathlib import Path
+from typing import Any, AsyncIterator
+from urllib.parse import urlparse
+
+import aiosqlite
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
+
+BUSY_TIMEOUT_S = 30.0
+
+
+class _LoopConnection:
+    __slots__ = ("connection", "lock")
+
+    def __init__(self) -> None:
+        self.connection: aiosqlite.Connection | None = None
+        self.lock = asyncio.Lock()
+
+
+class EmbeddedTransaction(SQLiteTransaction):
+    """A transaction on the shared connection, holding it until commit or rollback."""
+
+    __slots__ = ("_slot",)
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        if self._parent is not None:
+            return self._parent
+        self._slot = self.engine._slot()
+        await self._slot.lock.acquire()
+        try:
+            self.connection = await self.engine._connection(self._slot)
+            await self.begin()
+        except BaseException:
+            self._slot.lock.release()
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            self._slot.lock.release()
+        return exception is None
+
+
+class EmbeddedSQLiteEngine(SQLiteEngine):
+    """SQLite on one WAL-mode connection per event loop; see the module docstring."""
+
+    __slots__ = ("_slots",)
+
+    def __init__(self, path: str, **kwargs: Any) -> None:
+        super().__init__(path=path, timeout=BUSY_TIMEOUT_S, check_same_thread=False, **kwargs)
+        self._slots: dict[asyncio.AbstractEventLoop, _LoopConnection] = {}
+
+    def _slot(self) -> _LoopConnection:
+        loop = asyncio.get_running_loop()
+        slot = self._slots.get(loop)
+        if slot is None:
+            slot = self._slots[loop] = _LoopConnection()
+        return slot
+
+    async def _connection(self, slot: _LoopConnection) -> aiosqlite.Connection:
+        """Open the slot's connection on first use (caller holds the slot's lock)."""
+        if slot.connection is None:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            connection = await aiosqlite.connect(**self.connection_kwargs)
+            connection.row_factory = dict_factory  # type: ignore[assignment]
+            for pragma in (
+                "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL",
+                f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}",
+                "PRAGMA foreign_keys = ON",
+            ):
+                await connection.execute(pragma)
+            slot.connection = connection
+        return slot.connection
+
+    async def get_connection(self) -> aiosqlite.Connection:  # used by Piccolo's batch()
+        slot = self._slot()
+        async with slot.lock:
+            return await self._connection(slot)
+
+    async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
+        slot = self._slot()
+        async with slot.lock:
+            connection = await self._connection(slot)
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+
+    async def _run_in_existing_connection(
+        self, connection, query, args=None, query_type="generic", table=None
+    ):
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.immediate,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        return EmbeddedTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+    async def close(self) -> None:
+        """Close this loop's connection (others close with their loops)."""
+        slot = self._slots.pop(asyncio.get_running_loop(), None)
+        if slot is not None and slot.connection is not None:
+            await slot.connection.close()
+
+
+def make_engine(database_url: str) -> Engine:
+    """The engine for DATABASE_URL: `sqlite:///path` or `postgresql://user:pass@host:port/db`."""
+    parsed = urlparse(database_url)
+    if parsed.scheme == "sqlite":
+        # sqlite:///relative/path and sqlite:////absolute/path, as SQLAlchemy reads them.
+        path = database_url.split("sqlite:///", 1)[1] if "sqlite:///" in database_url else ""
+        if not path:
+            raise ValueError(f"DATABASE_URL {database_url!r}: expected sqlite:///path/to.db")
+        return EmbeddedSQLiteEngine(path=path)
+    if parsed.scheme in ("postgres", "postgresql", "postgresql+asyncpg"):
+        dsn = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+        return PostgresEngine(config={"dsn": dsn})
+    raise ValueError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (sqlite or postgresql)")
+
+
+def engine() -> Engine:
+    from backend.piccolo_conf import DB
+
+    return DB
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+@contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """The one write transaction a request (or a job) owns: commit on success, else roll back."""
+    async with engine().transaction():
+        yield
+
+
+async def start() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(min_size=2, max_size=20)
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.close_connection_pool()
+    elif isinstance(db, EmbeddedSQLiteEngine):
+        await db.close()
+
+
+async def ping() -> bool:
+    try:
+        await engine().run_ddl("SELECT 1")
+        return True
+    except (OSError, sqlite3.Error, Exception):  # noqa: BLE001 - any failure means unhealthy
+        return False
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True when `exc` is a unique-constraint violation on either engine."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc)
+    return type(exc).__name__ == "UniqueViolationError"

@@ -1,0 +1,189 @@
+"""Domain errors, and the one place that turns every error into RFC 9457 problem+json.
+
+Services raise meaning (`NotFound`, `Conflict`, ...); routes never build error responses.
+Every problem body carries `type`, `title`, `status`, `detail` and a stable `code`.
+"""
+
+from __future__ import annotations
+
+import re
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://greencard.invalid/problems/"
+log = structlog.get_logger("backend.errors")
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        code: str | None = None,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.code = code or self.code
+        self.errors = errors
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+
+class BadRequest(DomainError):
+    status, code = 400, "bad_request"
+
+
+class Unauthorized(DomainError):
+    status, code = 401, "unauthorized"
+
+
+class Forbidden(DomainError):
+    status, code = 403, "forbidden"
+
+
+class NotFound(DomainError):
+    status, code = 404, "not_found"
+
+
+class Conflict(DomainError):
+    status, code = 409, "conflict"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class Stale(DomainError):
+    status, code = 412, "stale"
+
+
+class PayloadTooLarge(DomainError):
+    status, code = 413, "payload_too_large"
+
+
+class UnsupportedMedia(DomainError):
+    status, code = 415, "unsupported_media_type"
+
+
+class ValidationFailed(DomainError):
+    status, code = 422, "validation_failed"
+
+    def __init__(self, detail: str, *, field: str | None = None, **kwargs: Any) -> None:
+        if field is not None and "errors" not in kwargs:
+            kwargs["errors"] = [{"field": field, "message": detail}]
+        super().__init__(detail, **kwargs)
+
+
+class RateLimited(DomainError):
+    status, code = 429, "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **kwargs)
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    if extra:
+        body.update(extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def domain_error_handler(_: Request, exc: DomainError) -> Response:
+    return problem(exc.status, exc.code, exc.detail, errors=exc.errors, headers=exc.headers, extra=exc.extra)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    411: "length_required",
+    412: "stale",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    429: "rate_limited",
+    503: "service_unavailable",
+}
+
+_MSGSPEC_PATH = re.compile(r"at `\$(?:\.(?P<path>[^`]*))?`")
+
+
+def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
+    errors: list[dict[str, str]] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        match = _MSGSPEC_PATH.search(message)
+        if match:
+            field = (match.group("path") or "body").replace("`", "")
+            message = message[: match.start()].strip().rstrip("-").strip() or message
+        else:
+            field = str(item.get("key") or "body")
+        errors.append({"field": field, "message": message})
+    return errors
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    if isinstance(exc, ValidationException):
+        errors = _validation_errors(exc)
+        detail = str(exc.detail)
+        if "malformed" in detail.lower() or any("malformed" in e["message"].lower() for e in errors):
+            return problem(400, "malformed_json", "The request body is not valid JSON.")
+        if "content-type" in detail.lower() or "boundary" in detail.lower():
+            return problem(400, "bad_request", detail)
+        return problem(422, "validation_failed", "The request failed validation.", errors=errors)
+    if isinstance(exc.__cause__, msgspec.DecodeError) or "truncated" in str(exc.detail):
+        return problem(400, "malformed_json", "The request body is not valid JSON.")
+    code = _HTTP_CODES.get(status, "error" if status >= 500 else "bad_request")
+    detail = str(exc.detail) if exc.detail else HTTPStatus(status).phrase
+    if status == 413:
+        detail = "The request body is too large."
+    return problem(status, code, detail, headers=dict(exc.headers or {}))
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path, exc_info=exc)
+    return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,3 @@
+"""HTTP routes of the issues domain."""
+
+ROUTERS: list = []

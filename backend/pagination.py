@@ -1,0 +1,60 @@
+"""Keyset pagination: `?limit=` and an opaque `?cursor=` holding the last row's sort key."""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from typing import Any, TypeVar
+
+import msgspec
+from piccolo.columns import Column
+from piccolo.query import Select
+
+from backend.errors import ValidationFailed
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def encode_cursor(values: list[Any]) -> str:
+    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeError):
+        raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+    if not isinstance(values, list):
+        raise ValidationFailed("The cursor is not valid.", field="cursor")
+    return values
+
+
+def plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A database row with UUIDs as strings, ready for msgspec.convert."""
+    return {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in row.items()}
+
+
+def to(type_: type[T], row: dict[str, Any]) -> T:
+    return msgspec.convert(plain(row), type_)
+
+
+async def page_by_id(
+    query: Select, id_column: Column, *, limit: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of `query` in id order (ids are time-ordered UUIDv7s, so this is creation order)."""
+    if cursor:
+        values = decode_cursor(cursor)
+        try:
+            query = query.where(id_column > uuid.UUID(str(values[0])))
+        except (ValueError, IndexError):
+            raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+    rows = await query.order_by(id_column).limit(limit + 1).run()
+    if len(rows) > limit:
+        rows = rows[:limit]
+        return rows, encode_cursor([str(rows[-1][id_column._meta.name])])
+    return rows, None

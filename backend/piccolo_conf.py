@@ -1,0 +1,20 @@
+"""Piccolo's configuration: the engine from DATABASE_URL and every domain's app."""
+
+from piccolo.conf.apps import AppRegistry
+
+from backend.db import make_engine
+from backend.settings import settings
+
+DB = make_engine(settings.database_url)
+
+# Order matters only for readability; Piccolo resolves each app's migration_dependencies.
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "backend.orgs.piccolo_app",
+        "backend.security.piccolo_app",
+        "backend.cards.piccolo_app",
+        "backend.visits.piccolo_app",
+        "backend.issues.piccolo_app",
+        "backend.reminders.piccolo_app",
+    ]
+)

@@ -1,0 +1,3 @@
+"""HTTP routes of the reminders domain."""
+
+ROUTERS: list = []

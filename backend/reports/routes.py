@@ -1,0 +1,3 @@
+"""HTTP routes of the reports domain."""
+
+ROUTERS: list = []

@@ -1,0 +1,49 @@
+"""Role guards (declared on routers and routes) and the authentication middleware."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from backend.errors import Forbidden, Unauthorized
+from backend.security.schemas import Actor, Role
+from backend.security.tokens import read_access_token
+
+Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+PUBLIC = {"exclude_from_auth": True}
+
+
+def requires(*roles: Role) -> Guard:
+    """A guard letting through only callers whose role is one of `roles`."""
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        actor = connection.user
+        if not isinstance(actor, Actor):
+            raise Unauthorized("Authentication required.", code="unauthorized")
+        if actor.role not in allowed:
+            raise Forbidden("Your role may not do this.", code="forbidden_role")
+
+    guard.__name__ = f"requires_{'_'.join(sorted(allowed))}"
+    return guard
+
+
+ALL_ROLES = tuple(Role)
+STAFF = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
+
+
+def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide first guard: reads `Authorization: Bearer <access token>` into `connection.user`.
+
+    A guard rather than a middleware so that its 401s pass through the same error handling and
+    request logging as every other response.
+    """
+    if handler.opt.get("exclude_from_auth") or connection.scope["path"].startswith("/schema"):
+        return
+    header = connection.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authentication required.", code="unauthorized", headers={"WWW-Authenticate": "Bearer"})
+    connection.scope["user"] = read_access_token(token.strip())

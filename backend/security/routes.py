@@ -1,0 +1,35 @@
+"""Login, token refresh and the caller's own profile."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+
+from backend.orgs import service as orgs
+from backend.orgs.schemas import MeRead
+from backend.security import service
+from backend.security.guards import PUBLIC
+from backend.security.schemas import Actor, LoginIn, RefreshIn, TokenPair
+
+
+class AuthController(Controller):
+    path = "/api/v1/auth"
+    tags = ["auth"]
+
+    @post("/login", opt=PUBLIC, status_code=200, summary="Log in with username and password")
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> TokenPair:
+        client = request.client.host if request.client else "unknown"
+        return await service.login(username=data.username, password=data.password, client=client)
+
+    @post("/refresh", opt=PUBLIC, status_code=200, summary="Exchange a refresh token (once) for a new pair")
+    async def refresh(self, data: JSONBody[RefreshIn]) -> TokenPair:
+        return await service.refresh(refresh_token=data.refresh_token)
+
+
+@get("/api/v1/me", tags=["auth"], summary="The caller's own profile")
+async def me(actor: NamedDependency[Actor]) -> MeRead:
+    return await orgs.get_me(actor=actor)
+
+
+ROUTERS = [AuthController, me]

@@ -1,0 +1,112 @@
+"""Access tokens (short-lived HS256 JWTs) and opaque refresh tokens.
+
+Access tokens carry the caller's role and scope so guards need no database call. They are
+signed with a secret that is not a card key, and carry `typ: at+jwt`, so neither a card
+credential nor a presentation token can pass as one (and an access token is no credential).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import os
+import secrets
+
+import jwt
+
+from backend import clock
+from backend.errors import Unauthorized
+from backend.keyfiles import read_or_create
+from backend.security.schemas import Actor, Role
+from backend.settings import settings
+
+ALGORITHM = "HS256"
+TYP = "at+jwt"
+AUDIENCE = "greencard-api"
+
+
+@functools.cache
+def _secret() -> bytes:
+    from_env = os.environ.get("AUTH_SECRET")
+    if from_env:
+        return from_env.encode()
+    return read_or_create(
+        settings.data_dir / "keys" / "auth-secret", lambda: base64.b64encode(secrets.token_bytes(48))
+    )
+
+
+def issuer() -> str:
+    return settings.public_base_url
+
+
+def issue_access_token(actor: Actor) -> str:
+    now = clock.now()
+    claims = {
+        "iss": issuer(),
+        "aud": AUDIENCE,
+        "sub": actor.id,
+        "usr": actor.username,
+        "role": actor.role.value,
+        "iat": int(now.timestamp()),
+        "exp": int((now + dt.timedelta(seconds=settings.access_token_ttl)).timestamp()),
+        "jti": secrets.token_urlsafe(8),
+    }
+    for claim, value in (
+        ("dst", actor.district),
+        ("ent", actor.enterprise_id),
+        ("spt", actor.service_point_id),
+        ("dep", actor.department_id),
+    ):
+        if value is not None:
+            claims[claim] = value
+    return jwt.encode(claims, _secret(), algorithm=ALGORITHM, headers={"typ": TYP})
+
+
+def read_access_token(token: str) -> Actor:
+    """The Actor in a valid access token; Unauthorized with a precise code otherwise."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise Unauthorized("The access token is malformed.", code="invalid_token") from None
+    if header.get("typ") != TYP or header.get("alg") != ALGORITHM:
+        raise Unauthorized("This is not an access token.", code="invalid_token")
+    try:
+        claims = jwt.decode(
+            token,
+            _secret(),
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=issuer(),
+            leeway=0,
+            # Expiry is judged by the app clock (which tests set), not the system time.
+            options={"require": ["exp", "iat", "sub", "role"], "verify_exp": False, "verify_iat": False},
+        )
+    except jwt.PyJWTError:
+        raise Unauthorized("The access token is not valid.", code="invalid_token") from None
+    if claims["exp"] <= clock.now().timestamp():
+        raise Unauthorized("The access token has expired.", code="token_expired")
+    try:
+        role = Role(claims["role"])
+    except ValueError:
+        raise Unauthorized("The access token is not valid.", code="invalid_token") from None
+    return Actor(
+        id=claims["sub"],
+        username=claims.get("usr", ""),
+        role=role,
+        district=claims.get("dst"),
+        enterprise_id=claims.get("ent"),
+        service_point_id=claims.get("spt"),
+        department_id=claims.get("dep"),
+    )
+
+
+def new_refresh_token() -> tuple[str, str]:
+    """(token for the client, SHA-256 hex kept in the database)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_refresh_token(token)
+
+
+def hash_refresh_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,3 @@
+"""HTTP routes of the visits domain."""
+
+ROUTERS: list = []
