@@ -1,6 +1,6 @@
 """Refresh-token chains and failed-login records (shared by every API process)."""
 
-from piccolo.columns import UUID, ForeignKey, Timestamptz, Varchar
+from piccolo.columns import UUID, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from backend.orgs.tables import User
@@ -25,3 +25,15 @@ class LoginFailure(Table, tablename="login_failures"):
     id = UUID(primary_key=True)
     key = Varchar(length=255, index=True)
     at = Timestamptz(index=True)
+
+
+class IdempotencyRecord(Table, tablename="idempotency_records"):
+    """The first reply to a (user, Idempotency-Key) write, replayed on retries."""
+
+    id = UUID(primary_key=True)
+    user_id = UUID()
+    key = Varchar(length=255)
+    fingerprint = Varchar(length=64)
+    status_code = Integer()
+    body = Text()
+    created_at = Timestamptz(index=True)
