@@ -15,6 +15,7 @@ from backend.cards import routes as cards
 from backend.errors import EXCEPTION_HANDLERS
 from backend.health import ROUTERS as HEALTH
 from backend.issues import routes as issues
+from backend.openapi import document_problems
 from backend.orgs import routes as orgs
 from backend.reminders import routes as reminders
 from backend.reports import routes as reports
@@ -44,7 +45,7 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     logs.configure(settings.log_level)
-    return Litestar(
+    app = Litestar(
         route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
         dependencies={"actor": Provide(provide_actor)},
         middleware=[
@@ -64,3 +65,5 @@ logs.request_id_middleware],
             security=[{"bearer": []}],
         ),
     )
+    document_problems(app)
+    return app

@@ -20,10 +20,9 @@ async def test_openapi_describes_every_route(client, app):
             continue
         for method in getattr(route, "methods", set()) - {"OPTIONS", "HEAD"}:
             path = route.path.replace(":str}", "}")
-            for name in ("{enterprise_id}",):
-                path = path
             assert (path, method) in documented, (path, method)
     assert "bearer" in spec["components"]["securitySchemes"]
+    assert spec["paths"]["/api/v1/enterprises"]["post"]["responses"]["4XX"]["content"]["application/problem+json"]
 
 
 async def test_malformed_json_wrong_types_and_unknown_routes_are_problems(factory):
