@@ -53,6 +53,7 @@ def _serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         log_level=settings.log_level.lower(),
         access_log=False,
+        log_config=None,
     )
     return 0
 

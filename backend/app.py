@@ -54,6 +54,7 @@ logs.request_id_middleware],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_lifespan],
         request_max_body_size=settings.max_body_bytes,
+        logging_config=None,  # logs.configure() owns logging: JSON lines
         openapi_config=OpenAPIConfig(
             title="Green Card & Five-Ones API",
             version="1.0.0",

@@ -38,7 +38,21 @@ def configure(level: str = "INFO") -> None:
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=False,
     )
-    # Uvicorn's own access log would duplicate ours (and is not JSON).
+    # Standard-library loggers (uvicorn, piccolo, apscheduler) print JSON lines too.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *processors[-2:]],
+            foreign_pre_chain=processors[1:-2],
+        )
+    )
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = []
+        logging.getLogger(name).propagate = True
+    # Uvicorn's own access log would duplicate ours.
     logging.getLogger("uvicorn.access").disabled = True
 
 
