@@ -140,6 +140,7 @@ _HTTP_CODES = {
 }
 
 _MSGSPEC_PATH = re.compile(r"at `\$(?:\.(?P<path>[^`]*))?`")
+_MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
 def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
@@ -150,10 +151,15 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
         message = str(item.get("message", "invalid value"))
         match = _MSGSPEC_PATH.search(message)
         if match:
-            field = (match.group("path") or "body").replace("`", "")
+            field = (match.group("path") or "").replace("`", "")
             message = message[: match.start()].strip().rstrip("-").strip() or message
         else:
-            field = str(item.get("key") or "body")
+            key = str(item.get("key") or "")
+            field = "" if key == "data" else key
+        missing = _MISSING.search(message)
+        if missing:
+            field = f"{field}.{missing.group(1)}" if field else missing.group(1)
+        field = field or "body"
         errors.append({"field": field, "message": message})
     return errors
 

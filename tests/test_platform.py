@@ -72,3 +72,10 @@ async def test_logs_are_json_with_request_id_and_no_secrets(client, factory, cap
         assert "correct-horse-1" not in err and "wrong-password-9" not in err and "eyJ" not in err
     finally:
         logs.configure("WARNING")
+
+
+async def test_a_missing_field_is_named(factory):
+    admin = await factory.user("admin")
+    r = await admin.post("/api/v1/enterprises", json={"name": "x", "district": "鼓楼区"})
+    assert r.status_code == 422
+    assert r.json()["errors"] == [{"field": "credit_code", "message": "Object missing required field `credit_code`"}]
