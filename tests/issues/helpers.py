@@ -37,3 +37,13 @@ async def create(actor: Actor, enterprise_id: str, **kw: Any) -> s.IssueRead:
 async def counts() -> tuple[int, int]:
     """(issues, history entries) in the database: a refused request changes neither."""
     return await Issue.count(), await IssueEvent.count()
+
+
+async def post_issue(caller: Any, enterprise_id: str, **kw: Any):
+    headers = kw.pop("headers", {})
+    return await caller.post("/api/v1/issues", json=issue_input(enterprise_id, **kw), headers=headers)
+
+
+async def act(caller: Any, issue_id: str, action: str, *, if_match: str | None = None, **kw: Any):
+    headers = {"If-Match": if_match} if if_match else {}
+    return await caller.post(f"/api/v1/issues/{issue_id}/transitions", json={"action": action, **kw}, headers=headers)
