@@ -80,7 +80,7 @@ Money = Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
 class VisitCreate(msgspec.Struct):
     """A visit to an enterprise (`enterprise_id`) or a chamber of commerce (`chamber_id`)."""
 
-    visited_at: dt.datetime
+    visited_at: Annotated[dt.datetime, msgspec.Meta(tz=True)]
     summary: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
     enterprise_id: UserId | None = None
     chamber_id: UserId | None = None
