@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -14,7 +15,7 @@ from litestar.response import File
 
 from backend import idempotency
 from backend.db import transaction
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
 from backend.ids import new_id
 from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
@@ -88,7 +89,22 @@ IdempotencyKey = Annotated[
     HeaderParameter(name="Idempotency-Key", required=False, description="Retry key: a repeat returns the first reply."),
 ]
 VISITORS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
-PhotoUpload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+
+
+@dataclass
+class PhotoForm:
+    """multipart/form-data with the image in the field `file`."""
+
+    file: UploadFile
+
+
+PhotoUpload = Annotated[PhotoForm, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+
+
+async def _multipart_only(request: Request) -> None:
+    """Refuse other body types with 415 before the form is parsed."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise UnsupportedMedia("Send the photo as multipart/form-data in the field `file`.", code="multipart_required")
 
 
 class VisitController(Controller):
@@ -134,6 +150,7 @@ class VisitController(Controller):
         "/{visit_id:str}/photos",
         guards=[requires(*VISITORS)],
         request_max_body_size=photos.MAX_PHOTO_BYTES + photos.MULTIPART_SLACK,
+        before_request=_multipart_only,
         summary="Add a photo (JPEG, PNG, WebP or HEIC) to a visit; stored without metadata",
     )
     async def add_photo(
@@ -146,9 +163,9 @@ class VisitController(Controller):
     ) -> Response[s.PhotoRead]:
         visit = await visit_log.get_row(visit_id=visit_id, actor=actor)
         await visit_log.may_add_photos(visit=visit, actor=actor)
-        if not isinstance(data, UploadFile):
+        if not isinstance(data.file, UploadFile):
             raise ValidationFailed("Send the photo as the multipart field `file`.", field="file", code="file_missing")
-        raw = await data.read()
+        raw = await data.file.read()
         cleaned = await photos.process(raw)  # in a thread, before any transaction opens
         photo_id = new_id()
         await photos.store(photo_id, cleaned)
