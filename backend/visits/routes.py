@@ -13,7 +13,7 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from backend import idempotency
+from backend import clock, idempotency
 from backend.db import transaction
 from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
 from backend.ids import new_id
@@ -21,7 +21,7 @@ from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
 from backend.security.guards import requires
 from backend.security.schemas import Actor, Role
-from backend.visits import assignments, photos, visit_log
+from backend.visits import assignments, photos, plans, visit_log
 from backend.visits import schemas as s
 
 ADMIN = requires(Role.ADMIN)
@@ -206,4 +206,32 @@ async def _photo_file(visit_id: str, photo_id: str, actor: Actor, *, thumbnail: 
     )
 
 
-ROUTERS: list = [AssignmentController, VisitController]
+class ChamberPlanController(Controller):
+    path = "/api/v1/chamber-plans"
+    tags = ["chambers of commerce"]
+    guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER)]
+
+    @post("/", guards=[requires(Role.ADMIN, Role.LEADER)], summary="Plan a leader's visits to a chamber in a year")
+    async def create(self, data: JSONBody[s.ChamberPlanCreate], actor: NamedDependency[Actor]) -> s.ChamberPlanRead:
+        async with transaction():
+            return await plans.create(data=data, actor=actor)
+
+    @get("/", summary="The year's chamber plans with completed visits (default: this year, Asia/Shanghai)")
+    async def list(
+        self,
+        actor: NamedDependency[Actor],
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        leader_id: FromQuery[str | None] = None,
+        chamber_id: FromQuery[str | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> Page[s.ChamberPlanRead]:
+        return page(
+            await plans.get_all(
+                actor=actor, year=year or clock.today().year, leader_id=leader_id, chamber_id=chamber_id,
+                limit=limit, cursor=cursor,
+            )
+        )
+
+
+ROUTERS: list = [AssignmentController, VisitController, ChamberPlanController]
