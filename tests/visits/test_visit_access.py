@@ -63,6 +63,7 @@ async def test_a_department_user_on_the_team_sees_the_enterprise_visits(factory)
     dept = await factory.user("department")
     await setup.admin.patch(f"/api/v1/assignments/{setup.assignment['id']}", json={"team": [dept.id]})
     visit_id = await log(dept, setup.enterprise.id)
+    assert [a["id"] for a in (await dept.get("/api/v1/assignments")).json()["items"]] == [setup.assignment["id"]]
     assert [v["id"] for v in (await dept.get(URL)).json()["items"]] == [visit_id]
 
 
