@@ -9,6 +9,7 @@ from backend import clock
 from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
 from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, new_jti
+from backend.cards.images import CardFace, business_date
 from backend.cards.service import get_card_row, my_card, read
 from backend.cards.tables import Card
 from backend.errors import Conflict
@@ -77,10 +78,8 @@ async def presentation(*, actor: Actor) -> s.TokenRead:
 __all__ = ["credential", "presentation", "mask_name"]
 
 
-async def card_face(*, card_id: str, actor: Actor) -> "CardFace":
+async def card_face(*, card_id: str, actor: Actor) -> CardFace:
     """What card.png shows (signing the credential first if the card has none yet)."""
-    from backend.cards.images import CardFace, business_date
-
     token = await credential(card_id=card_id, actor=actor)
     row = await get_card_row(card_id=card_id, actor=actor)
     card = read(row)
