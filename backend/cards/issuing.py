@@ -27,6 +27,13 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
 
 
+MAX_ENT_CHARS = 16  # a CJK character costs 4 characters of base64: keep the QR at version <= 20
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_ENT_CHARS else name[: MAX_ENT_CHARS - 1] + "…"
+
+
 def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
     return {
         "iss": settings.public_base_url,
@@ -36,7 +43,7 @@ def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
         "exp": int(row["valid_until"].timestamp()),
         "services": [x for x in row["services"].split(",") if x],
         "name": mask_name(row["holder_name"] or ""),
-        "ent": row["enterprise_name"] or "",
+        "ent": _short(row["enterprise_name"] or ""),
         "status": {"status_list": {"idx": row["status_idx"], "uri": statuslist.uri(row["status_list"])}},
     }
 
