@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Awaitable, Callable
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
@@ -11,7 +11,7 @@ from backend.errors import Forbidden, Unauthorized
 from backend.security.schemas import Actor, Role
 from backend.security.tokens import read_access_token
 
-Guard = Callable[[ASGIConnection, BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 PUBLIC = {"exclude_from_auth": True}
 
 
@@ -19,13 +19,14 @@ def requires(*roles: Role) -> Guard:
     """A guard letting through only callers whose role is one of `roles`."""
     allowed = frozenset(roles)
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         actor = connection.user
         if not isinstance(actor, Actor):
             raise Unauthorized("Authentication required.", code="unauthorized")
         if actor.role not in allowed:
             raise Forbidden("Your role may not do this.", code="forbidden_role")
 
+    # Async so Litestar runs it on the event loop instead of a worker thread.
     guard.__name__ = f"requires_{'_'.join(sorted(allowed))}"
     return guard
 
@@ -34,7 +35,7 @@ ALL_ROLES = tuple(Role)
 STAFF = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
 
 
-def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     """App-wide first guard: reads `Authorization: Bearer <access token>` into `connection.user`.
 
     A guard rather than a middleware so that its 401s pass through the same error handling and
