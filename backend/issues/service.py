@@ -271,6 +271,21 @@ async def list_issues(
     return [to_read(r, now) for r in rows], next_cursor
 
 
+async def list_for_visits(*, visit_ids: list[uuid.UUID], actor: Actor) -> dict[str, list[s.IssueRead]]:
+    """Visit id (as text) -> the issues raised in that visit which `actor` may see, oldest first.
+
+    One query for all the visits of a page.
+    """
+    if not visit_ids:
+        return {}
+    now = clock.now()
+    rows = await Issue.select().where(Issue.visit_id.is_in(visit_ids) & await visible(actor)).order_by(Issue.id)
+    found: dict[str, list[s.IssueRead]] = {}
+    for row in rows:
+        found.setdefault(str(row["visit_id"]), []).append(to_read(row, now))
+    return found
+
+
 # -- for reminders -------------------------------------------------------------------------------
 
 def _due(row: dict[str, Any]) -> s.DueIssue:

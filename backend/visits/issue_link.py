@@ -15,8 +15,6 @@ import msgspec
 from backend.errors import DomainError, ValidationFailed
 from backend.issues import service as issues
 from backend.issues.schemas import IssueCreate, IssueRead
-from backend.issues.scope import visible
-from backend.issues.tables import Issue
 from backend.security.schemas import Actor
 from backend.visits.schemas import VisitIssueIn
 
@@ -58,12 +56,6 @@ async def create_for_visit(
     return created
 
 
-async def issues_of(*, visit_ids: list[uuid.UUID], actor: Actor) -> dict[uuid.UUID, list[IssueRead]]:
-    """visit id -> the issues raised in it that the actor may see (oldest first)."""
-    if not visit_ids:
-        return {}
-    rows = await Issue.select().where(Issue.visit_id.is_in(visit_ids) & await visible(actor)).order_by(Issue.id)
-    found: dict[uuid.UUID, list[IssueRead]] = {}
-    for row in rows:
-        found.setdefault(row["visit_id"], []).append(issues.to_read(row))
-    return found
+async def issues_of(*, visit_ids: list[uuid.UUID], actor: Actor) -> dict[str, list[IssueRead]]:
+    """Visit id (as text) -> the issues raised in it that the actor may see (oldest first)."""
+    return await issues.list_for_visits(visit_ids=visit_ids, actor=actor)

@@ -72,7 +72,7 @@ async def _reads(rows: list[dict[str, Any]], actor: Actor) -> list[s.VisitRead]:
     ids = [r["id"] for r in rows]
     issues = await issue_link.issues_of(visit_ids=ids, actor=actor)
     pictures = await photos.photos_of(visit_ids=ids)
-    return [_read(r, actor, issues=issues.get(r["id"], []), photo_list=pictures.get(r["id"], [])) for r in rows]
+    return [_read(r, actor, issues=issues.get(str(r["id"]), []), photo_list=pictures.get(r["id"], [])) for r in rows]
 
 
 async def get(*, visit_id: str, actor: Actor) -> s.VisitRead:
