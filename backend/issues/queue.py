@@ -18,7 +18,7 @@ from backend.issues import schemas as s
 from backend.issues.scope import visible
 from backend.issues.service import filtered, to_read
 from backend.issues.tables import Issue
-from backend.orgs.tables import Department, Enterprise, User
+from backend.orgs.tables import Department, Enterprise
 from backend.pagination import decode_cursor, encode_cursor
 from backend.security.schemas import Actor, Role
 from backend.workdays import working_days_between
@@ -66,16 +66,11 @@ async def _names(table: Any, column: Any, ids: set[Any]) -> dict[Any, str]:
 
 
 async def _leaders(enterprise_ids: set[uuid.UUID]) -> dict[uuid.UUID, s.LeaderRef]:
-    """Each enterprise's leader under its active assignment."""
+    """Each enterprise's leader under its active assignment (one query for the page)."""
     from backend.visits import service as visits  # here: the visits domain imports this one
 
-    leader_of = {}
-    for enterprise_id in enterprise_ids:
-        assignment = await visits.active_assignment(enterprise_id=enterprise_id)
-        if assignment:
-            leader_of[enterprise_id] = assignment["leader_id"]
-    names = await _names(User, User.display_name, set(leader_of.values()))
-    return {e: s.LeaderRef(id=str(u), display_name=names.get(u, "")) for e, u in leader_of.items()}
+    leaders = await visits.active_leaders(enterprise_ids=enterprise_ids)
+    return {e: s.LeaderRef(id=str(x["leader_id"]), display_name=x["leader_name"] or "") for e, x in leaders.items()}
 
 
 def _days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> tuple[int, int]:

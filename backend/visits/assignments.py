@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, Iterable
 
 import msgspec
 from piccolo.query.functions.aggregate import Max
@@ -51,6 +51,17 @@ async def active_assignment(*, enterprise_id: uuid.UUID) -> dict[str, Any] | Non
         return None
     row["team"] = await _team_of(row["id"])
     return row
+
+
+async def active_leaders(*, enterprise_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """enterprise id -> {"leader_id": UUID, "leader_name": str} under its active assignment (one query)."""
+    ids = list(set(enterprise_ids))
+    if not ids:
+        return {}
+    rows = await Assignment.select(
+        Assignment.enterprise_id, Assignment.leader_id, Assignment.leader_id.display_name.as_alias("leader_name")
+    ).where(_active() & Assignment.enterprise_id.is_in(ids))
+    return {r["enterprise_id"]: {"leader_id": r["leader_id"], "leader_name": r["leader_name"]} for r in rows}
 
 
 async def _team_of(assignment_id: uuid.UUID) -> list[uuid.UUID]:

@@ -5,13 +5,19 @@ plans in `plans.py`, report figures in `figures.py`; this module re-exports what
 use, so they depend on one name.
 """
 
-from backend.visits.assignments import active_assignment, assigned_enterprise_ids, assignments_due_for_visit
+from backend.visits.assignments import (
+    active_assignment,
+    active_leaders,
+    assigned_enterprise_ids,
+    assignments_due_for_visit,
+)
 from backend.visits.figures import VisitTotals, visit_totals
 from backend.visits.plans import completed_counts, plan_progress, year_bounds
 
 __all__ = [
     "VisitTotals",
     "active_assignment",
+    "active_leaders",
     "assigned_enterprise_ids",
     "assignments_due_for_visit",
     "completed_counts",

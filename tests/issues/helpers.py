@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from typing import Any, Iterator
 
 from backend import db
 from backend.issues import schemas as s
@@ -57,3 +58,21 @@ async def assign_enterprise(admin: Any, enterprise_id: str, leader_id: str, team
               "mechanism": {"visit_interval_days": 30}},
     )
     assert reply.status_code == 201, reply.text
+
+
+@contextlib.contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Collect the SQL each query sends while inside the block (for "no query per row" tests)."""
+    engine_class = type(db.engine())  # engines have __slots__: patch the class, then restore it
+    sent: list[str] = []
+    original = engine_class.run_querystring
+
+    async def counted(self: Any, querystring: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(str(querystring))
+        return await original(self, querystring, *args, **kwargs)
+
+    engine_class.run_querystring = counted  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        engine_class.run_querystring = original  # type: ignore[method-assign]

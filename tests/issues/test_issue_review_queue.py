@@ -8,7 +8,7 @@ import pytest
 
 from backend import clock
 from tests.factories import SYSTEM
-from tests.issues.helpers import MONDAY_10AM, SHANGHAI, act, assign_enterprise, create
+from tests.issues.helpers import MONDAY_10AM, SHANGHAI, act, assign_enterprise, counting_queries, create
 
 A, B = "鼓楼区", "台江区"
 
@@ -60,6 +60,21 @@ async def test_queue_is_unresolved_overdue_first_then_nearest_deadline(desk):
     assert first["issue"]["overdue"] is True
     assert items[2]["days_overdue"] == 0 and items[2]["issue"]["overdue"] is False
     assert items[1]["leader"] is None  # 宁德时代 has no assignment
+
+
+async def test_queue_costs_the_same_queries_however_many_rows(desk, factory):
+    with counting_queries() as few:
+        assert len((await desk["secretary"].get("/api/v1/review-queue")).json()["items"]) == 5
+    admin = await factory.user("admin")
+    for n in range(4):
+        leader = await factory.user("leader", district=A, display_name=f"领导{n}")
+        enterprise = await factory.enterprise(district=A, name=f"企业{n}")
+        await assign_enterprise(admin, enterprise.id, leader.id)
+        await create(SYSTEM, enterprise.id, disposition="assigned", department_id=desk["d1"].id, due_at=at(2))
+    with counting_queries() as many:
+        items = (await desk["secretary"].get("/api/v1/review-queue")).json()["items"]
+    assert len(items) == 9 and {i["leader"]["display_name"] for i in items[3:7]} == {f"领导{n}" for n in range(4)}
+    assert len(many) == len(few)
 
 
 async def test_queue_pages_keep_the_order(desk):
