@@ -91,6 +91,16 @@ IdempotencyKey = Annotated[
 VISITORS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
 
 
+def _day(value: str | None, field: str) -> dt.date | None:
+    """A query date, parsed here so that a bad one names its query field (`from`, `to`)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValidationFailed("Give the date as YYYY-MM-DD.", field=field) from None
+
+
 @dataclass
 class PhotoForm:
     """multipart/form-data with the image in the field `file`."""
@@ -130,8 +140,8 @@ class VisitController(Controller):
         enterprise_id: FromQuery[str | None] = None,
         chamber_id: FromQuery[str | None] = None,
         leader_id: FromQuery[str | None] = None,
-        start: Annotated[dt.date | None, QueryParameter(name="from", description="First day (Asia/Shanghai), inclusive.")] = None,
-        end: Annotated[dt.date | None, QueryParameter(name="to", description="Last day (Asia/Shanghai), inclusive.")] = None,
+        start: Annotated[str | None, QueryParameter(name="from", description="First day YYYY-MM-DD (Asia/Shanghai), inclusive.")] = None,
+        end: Annotated[str | None, QueryParameter(name="to", description="Last day YYYY-MM-DD (Asia/Shanghai), inclusive.")] = None,
         far_from_enterprise: Annotated[
             bool | None, QueryParameter(description="Admins and secretaries: only visits logged over 1 km away (or not).")
         ] = None,
@@ -141,7 +151,7 @@ class VisitController(Controller):
         return page(
             await visit_log.get_all(
                 actor=actor, enterprise_id=enterprise_id, chamber_id=chamber_id, leader_id=leader_id,
-                start=start, end=end, limit=limit, cursor=cursor, far=far_from_enterprise,
+                start=_day(start, "from"), end=_day(end, "to"), limit=limit, cursor=cursor, far=far_from_enterprise,
             )
         )
 

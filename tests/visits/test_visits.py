@@ -238,3 +238,6 @@ async def test_bad_list_queries_are_422(factory):
         reply = await setup.admin.get(URL, params=params)
         assert reply.status_code == 422, params
         assert reply.json()["code"] == "validation_failed"
+    for field in ("from", "to"):
+        reply = await setup.admin.get(URL, params={field: "2026-6-1"})
+        assert reply.status_code == 422 and [e["field"] for e in reply.json()["errors"]] == [field]
