@@ -53,6 +53,19 @@ async def _stored(actor: Actor, key: str, request_fingerprint: str) -> Response 
     )
 
 
+async def replay(*, actor: Actor, key: str | None, request_fingerprint: str) -> Response | None:
+    """The stored first reply when `key` was seen before, else None (also without a key).
+
+    For routes with slow work before `run` (image processing): check this first and skip the
+    work on a retry. A key reused with a different request is refused (422).
+    """
+    if key is None:
+        return None
+    if not (0 < len(key) <= MAX_KEY_LENGTH):
+        raise ValidationFailed("Idempotency-Key must be 1 to 255 characters.", field="Idempotency-Key")
+    return await _stored(actor, key, request_fingerprint)
+
+
 async def run(
     *,
     actor: Actor,

@@ -178,6 +178,10 @@ class VisitController(Controller):
         if not isinstance(data.file, UploadFile):
             raise ValidationFailed("Send the photo as the multipart field `file`.", field="file", code="file_missing")
         raw = await data.file.read()
+        request_fingerprint = idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", raw)
+        replayed = await idempotency.replay(actor=actor, key=idempotency_key, request_fingerprint=request_fingerprint)
+        if replayed is not None:
+            return replayed  # a retry: the first attempt's photo, without processing the image again
         cleaned = await photos.process(raw)  # in a thread, before any transaction opens
         photo_id = new_id()
         await photos.store(photo_id, cleaned)
@@ -185,7 +189,7 @@ class VisitController(Controller):
             reply = await idempotency.run(
                 actor=actor,
                 key=idempotency_key,
-                request_fingerprint=idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", raw),
+                request_fingerprint=request_fingerprint,
                 work=lambda: photos.insert(photo_id=photo_id, visit_id=visit["id"], cleaned=cleaned, uploaded_by=actor.id),
             )
         except BaseException:

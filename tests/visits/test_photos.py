@@ -154,8 +154,16 @@ async def test_body_over_the_route_limit_is_413(factory):
     assert await count(VisitPhoto) == 0
 
 
-async def test_retried_upload_returns_the_first_photo(factory):
+async def test_retried_upload_returns_the_first_photo(factory, monkeypatch):
     setup, visit_id = await visit_of(factory)
+    processed = []
+
+    async def counted(raw: bytes) -> photos.Cleaned:
+        processed.append(len(raw))
+        return await process(raw)
+
+    process = photos.process
+    monkeypatch.setattr(photos, "process", counted)
     url = f"/api/v1/visits/{visit_id}/photos"
     headers = {"Idempotency-Key": "photo-1"}
     before = stored_files()
@@ -165,6 +173,7 @@ async def test_retried_upload_returns_the_first_photo(factory):
     assert first.json() == second.json()
     assert await count(VisitPhoto) == 1
     assert len(stored_files() - before) == 2  # the photo and its thumbnail, once
+    assert len(processed) == 1  # the retry found the stored reply before touching the image
 
 
 async def test_photos_are_served_only_to_those_who_see_the_visit(factory):
