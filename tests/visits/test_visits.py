@@ -241,3 +241,24 @@ async def test_bad_list_queries_are_422(factory):
     for field in ("from", "to"):
         reply = await setup.admin.get(URL, params={field: "2026-6-1"})
         assert reply.status_code == 422 and [e["field"] for e in reply.json()["errors"]] == [field]
+
+
+async def test_listing_visits_with_their_issues_costs_the_same_queries_however_many(factory):
+    from tests.issues.helpers import counting_queries
+
+    clock.set_now(NOW)
+    setup = await assigned(factory)
+
+    async def log_visit():
+        reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[issue(), issue(title="招工难")]))
+        assert reply.status_code == 201, reply.text
+
+    await log_visit()
+    with counting_queries() as one:
+        assert len((await setup.admin.get(URL)).json()["items"]) == 1
+    for _ in range(3):
+        await log_visit()
+    with counting_queries() as four:
+        items = (await setup.admin.get(URL)).json()["items"]
+    assert [len(v["issues"]) for v in items] == [2, 2, 2, 2]
+    assert len(four) == len(one)
