@@ -143,7 +143,17 @@ _MSGSPEC_PATH = re.compile(r"at `\$(?:\.(?P<path>[^`]*))?`")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
-def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
+def _public_name(request: Request, key: str) -> str:
+    """The name a client uses for parameter `key` (a query parameter may be renamed: `service_`)."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    except Exception:  # noqa: BLE001 - no handler resolved (e.g. 404): keep the key
+        return key
+    definition = getattr(parameter, "kwarg_definition", None)
+    return getattr(definition, "name", None) or getattr(definition, "query", None) or key
+
+
+def _validation_errors(request: Request, exc: ValidationException) -> list[dict[str, str]]:
     errors: list[dict[str, str]] = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if not isinstance(item, dict):
@@ -155,7 +165,7 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
             message = message[: match.start()].strip().rstrip("-").strip() or message
         else:
             key = str(item.get("key") or "")
-            field = "" if key == "data" else key
+            field = "" if key == "data" else _public_name(request, key)
         missing = _MISSING.search(message)
         if missing:
             field = f"{field}.{missing.group(1)}" if field else missing.group(1)
@@ -167,7 +177,7 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     status = exc.status_code
     if isinstance(exc, ValidationException):
-        errors = _validation_errors(exc)
+        errors = _validation_errors(request, exc)
         detail = str(exc.detail)
         if "malformed" in detail.lower() or any("malformed" in e["message"].lower() for e in errors):
             return problem(400, "malformed_json", "The request body is not valid JSON.")

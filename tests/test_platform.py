@@ -79,3 +79,10 @@ async def test_a_missing_field_is_named(factory):
     r = await admin.post("/api/v1/enterprises", json={"name": "x", "district": "鼓楼区"})
     assert r.status_code == 422
     assert r.json()["errors"] == [{"field": "credit_code", "message": "Object missing required field `credit_code`"}]
+
+
+async def test_a_renamed_query_parameter_is_reported_by_its_public_name(factory):
+    admin = await factory.user("admin")
+    r = await admin.get("/api/v1/service-points", params={"service": "spa"})
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["service"]
