@@ -146,7 +146,7 @@ async def _record(delivery: dict[str, Any], token: str, status: int | None, erro
         await WebhookDelivery.update(changes).where(
             (WebhookDelivery.id == delivery["id"]) & (WebhookDelivery.claimed_by == token)
         )
-    log.info("webhook_attempt", delivery_id=str(delivery["id"]), event=delivery["event"], outcome=outcome,
+    log.info("webhook_attempt", delivery_id=str(delivery["id"]), webhook_event=delivery["event"], outcome=outcome,
              status_code=status, error=error, attempts=attempts)
     return outcome
 

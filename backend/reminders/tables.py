@@ -69,7 +69,7 @@ class WebhookDelivery(Table, tablename="webhook_deliveries"):
     payload = Text(default="{}")  # {"data": {...}, "text": "..."}
     status = Varchar(length=12, default="pending", index=True)
     attempts = Integer(default=0)
-    next_try_at = Timestamptz(index=True)
+    next_try_at = Timestamptz(null=True, default=None, index=True)  # null once finished
     claimed_by = Varchar(length=64, null=True, default=None)
     claimed_until = Timestamptz(null=True, default=None)
     last_status_code = Integer(null=True, default=None)

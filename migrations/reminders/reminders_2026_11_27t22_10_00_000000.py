@@ -4,7 +4,7 @@ from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
 from backend.reminders.tables import SentReminder
 
-ID = "2026-11-27T22:00:00:000000"
+ID = "2026-11-27T22:10:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "unique (rule, subject_id, occasion) on sent_reminders; outbox and inbox indexes"
 
