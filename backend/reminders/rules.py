@@ -24,6 +24,7 @@ from backend.issues.tables import Issue
 from backend.orgs.tables import Chamber, Enterprise
 from backend.reminders import recipients
 from backend.reminders.schemas import Event, Reminder
+from backend.reminders.tables import SentReminder
 from backend.security.schemas import Role
 from backend.visits import assignments
 from backend.visits.tables import ChamberPlan, Visit
@@ -42,6 +43,17 @@ def _stamp(value: dt.datetime) -> str:
     return _local(value).strftime("%Y-%m-%d %H:%M")
 
 
+async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (subject_id, occasion) pairs of `rule` not sent yet: one query, so a rule spends no
+    further work (recipients, names) on the many subjects reminded in earlier sweeps."""
+    if not keys:
+        return set()
+    rows = await SentReminder.select(SentReminder.subject_id, SentReminder.occasion).where(
+        (SentReminder.rule == rule) & SentReminder.subject_id.is_in(sorted({k[0] for k in keys}))
+    )
+    return set(keys) - {(r["subject_id"], r["occasion"]) for r in rows}
+
+
 async def _leader_of(enterprise_id: str) -> list[str]:
     row = await assignments.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
     return [str(row["leader_id"])] if row else []
@@ -51,7 +63,9 @@ async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An issue's deadline falls within one working day: its department's staff."""
     # Up to the end of the next working day, inclusive (due_soon's bound is exclusive).
     horizon = workdays.end_of_day(workdays.add_working_days(_local(now).date(), 1)) + dt.timedelta(seconds=1)
-    for issue in await issues.due_soon(before=horizon, now=now):
+    found = await issues.due_soon(before=horizon, now=now)
+    todo = await _unsent("issue_due_soon", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
         yield Reminder(
             rule="issue_due_soon",
             subject_id=issue.id,
@@ -68,7 +82,9 @@ async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An issue past its deadline: its department's staff and the secretaries of its district (urgent)."""
-    for issue in await issues.overdue(now=now):
+    found = await issues.overdue(now=now)
+    todo = await _unsent("issue_overdue", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
         people = await recipients.department_staff(issue.department_id)
         people += await recipients.covering(Role.SECRETARY, issue.district)
         yield Reminder(
@@ -90,7 +106,9 @@ async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
 async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
     """Still overdue three working days after the deadline: the enterprise's leader (urgent)."""
     today = _local(now).date()
-    for issue in await issues.overdue(now=now):
+    found = await issues.overdue(now=now)
+    todo = await _unsent("issue_escalated", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
         late = workdays.working_days_between(_local(issue.due_at).date(), today)
         if late < ESCALATE_AFTER_WORKING_DAYS:
             continue
@@ -112,7 +130,9 @@ async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An enterprise not visited within its mechanism's interval: its leader."""
-    for due in await assignments.assignments_due_for_visit(today=_local(now).date()):
+    found = await assignments.assignments_due_for_visit(today=_local(now).date())
+    todo = await _unsent("visit_overdue", [(d.assignment_id, d.due_on.isoformat()) for d in found])
+    for due in (d for d in found if (d.assignment_id, d.due_on.isoformat()) in todo):
         name = await Enterprise.select(Enterprise.name).where(Enterprise.id == uuid.UUID(due.enterprise_id)).first()
         enterprise = name["name"] if name else ""
         last = due.last_visited_on.isoformat() if due.last_visited_on else None
@@ -134,7 +154,9 @@ async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
     """A card expiring within 30 days: the admins covering its enterprise's district, and the holder."""
-    for card in await cards.cards_expiring(before=now + CARD_EXPIRY_WARNING):
+    found = await cards.cards_expiring(before=now + CARD_EXPIRY_WARNING)
+    todo = await _unsent("card_expiring", [(c.card_id, c.valid_until.isoformat()) for c in found])
+    for card in (c for c in found if (c.card_id, c.valid_until.isoformat()) in todo):
         ent = await Enterprise.select(Enterprise.district).where(Enterprise.id == uuid.UUID(card.enterprise_id)).first()
         people = await recipients.covering(Role.ADMIN, ent["district"] if ent else None)
         people += await recipients.active_ids(card.holder_id)
@@ -162,7 +184,9 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
     start = dt.datetime(local.year, 1, 1, tzinfo=SHANGHAI)
     end = dt.datetime(local.year + 1, 1, 1, tzinfo=SHANGHAI)
     plans = await ChamberPlan.select().where(ChamberPlan.year == local.year).order_by(ChamberPlan.id)
-    for plan in plans:
+    month = local.strftime("%Y-%m")
+    todo = await _unsent("chamber_plan_behind", [(str(p["id"]), month) for p in plans])
+    for plan in (p for p in plans if (str(p["id"]), month) in todo):
         expected = plan["planned_visits"] * months_gone // 12
         done = await Visit.count().where(
             (Visit.chamber_id == plan["chamber_id"]) & (Visit.leader_id == plan["leader_id"])
@@ -175,7 +199,7 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
         yield Reminder(
             rule="chamber_plan_behind",
             subject_id=str(plan["id"]),
-            occasion=local.strftime("%Y-%m"),
+            occasion=month,
             recipients=tuple(await recipients.active_ids(str(plan["leader_id"]))),
             event=Event.CHAMBER_PLAN_BEHIND,
             subject_type="chamber_plan",
@@ -190,7 +214,10 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
     """Weekly: each secretary gets the unresolved issues of their scope (none sent when there are none)."""
     year, week, _ = _local(now).isocalendar()
     unresolved = Issue.status.is_in([x.value for x in machine.UNRESOLVED])
-    for secretary in await recipients.users_of(Role.SECRETARY):
+    week_key = f"{year}-W{week:02d}"
+    secretaries = await recipients.users_of(Role.SECRETARY)
+    todo = await _unsent("issues_digest", [(str(u["id"]), week_key) for u in secretaries])
+    for secretary in (u for u in secretaries if (str(u["id"]), week_key) in todo):
         query = Issue.select(Issue.id, Issue.title, Issue.due_at).where(unresolved)
         if secretary["district"] is not None:
             query = query.where(Issue.district == secretary["district"])
@@ -202,7 +229,7 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
         yield Reminder(
             rule="issues_digest",
             subject_id=str(secretary["id"]),
-            occasion=f"{year}-W{week:02d}",
+            occasion=week_key,
             recipients=(str(secretary["id"]),),
             event=Event.ISSUES_DIGEST,
             subject_type="user",
