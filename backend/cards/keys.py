@@ -48,28 +48,6 @@ def jwk(kid: str, x: str) -> dict[str, str]:
     return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": kid, "alg": "EdDSA", "use": "sig"}
 
 
-def public_from_jwk(entry: dict) -> Ed25519PublicKey | None:
-    """The Ed25519 key of a JWK entry, or None when it is not one."""
-    try:
-        if entry.get("kty") != "OKP" or entry.get("crv") != "Ed25519":
-            return None
-        x = entry["x"]
-        return Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(x + "=" * (-len(x) % 4)))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def keys_from_jwks(document: dict) -> dict[str, Ed25519PublicKey]:
-    """kid -> public key for the Ed25519 entries of a JWKS document."""
-    out: dict[str, Ed25519PublicKey] = {}
-    for entry in document.get("keys", []) if isinstance(document, dict) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("kid"), str):
-            key = public_from_jwk(entry)
-            if key is not None:
-                out[entry["kid"]] = key
-    return out
-
-
 def _key_path(kid: str):
     return settings.data_dir / "keys" / f"card-{kid}.pem"
 

@@ -7,49 +7,24 @@ database, and cards are never deleted). A new list starts when the current one i
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
-import zlib
 from dataclasses import dataclass
 
 from backend import clock
 from backend.cards import config, keys
-from backend.cards.credentials import REVOKED, SUSPENDED, VALID, encode, verify_jws
+from backend.cards.credentials import REVOKED, SUSPENDED, VALID, encode
+from backend.cards.offline import STATUS_LIST_TYP as TYP
+from backend.cards.offline import encode_lst
 from backend.cards.tables import Card
 from backend.errors import NotFound
 from backend.settings import settings
 
-TYP = "statuslist+jwt"
 STATUS_VALUE = {"active": VALID, "revoked": REVOKED, "suspended": SUSPENDED}
 
 
 def uri(list_id: int) -> str:
     return f"{settings.public_base_url}/api/v1/status-lists/{list_id}"
-
-
-def pack(values: dict[int, int], size: int) -> bytes:
-    """2-bit values at their indexes, least significant bits first (as the draft lays them out)."""
-    out = bytearray(size // 4)
-    for idx, value in values.items():
-        out[idx >> 2] |= (value & 3) << ((idx & 3) * 2)
-    return bytes(out)
-
-
-def unpack(data: bytes, idx: int) -> int | None:
-    """The 2-bit value at `idx`, or None when the list is too short."""
-    if idx < 0 or (idx >> 2) >= len(data):
-        return None
-    return (data[idx >> 2] >> ((idx & 3) * 2)) & 3
-
-
-def encode_lst(values: dict[int, int], size: int) -> str:
-    packed = zlib.compress(pack(values, size), 9)
-    return base64.urlsafe_b64encode(packed).rstrip(b"=").decode()
-
-
-def decode_lst(lst: str) -> bytes:
-    return zlib.decompress(base64.urlsafe_b64decode(lst + "=" * (-len(lst) % 4)))
 
 
 async def allocate() -> tuple[int, int]:
@@ -98,12 +73,3 @@ async def signed_list(*, list_id: str) -> SignedList:
     etag = '"' + hashlib.sha256(f"{lst}|{kid}".encode()).hexdigest()[:32] + '"'
     return SignedList(token=token, etag=etag, ttl=config.STATUS_LIST_TTL)
 
-
-def read_signed_list(token: str, *, keys: dict) -> tuple[str, bytes] | None:
-    """(uri, packed bits) of a signed status list whose signature verifies with `keys`, else None."""
-    claims = verify_jws(token, keys=keys, typ=TYP)
-    try:
-        assert isinstance(claims, dict) and claims["status_list"]["bits"] == 2
-        return claims["sub"], decode_lst(claims["status_list"]["lst"])
-    except (AssertionError, KeyError, TypeError, ValueError, zlib.error):
-        return None

@@ -67,14 +67,11 @@ async def _names(table: Any, column: Any, ids: set[Any]) -> dict[Any, str]:
 
 async def _leaders(enterprise_ids: set[uuid.UUID]) -> dict[uuid.UUID, s.LeaderRef]:
     """Each enterprise's leader under its active assignment."""
-    from backend.visits import service as visits
+    from backend.visits import service as visits  # here: the visits domain imports this one
 
-    active = getattr(visits, "active_assignment", None)
-    if active is None:  # until the visits domain is merged
-        return {}
     leader_of = {}
     for enterprise_id in enterprise_ids:
-        assignment = await active(enterprise_id=enterprise_id)
+        assignment = await visits.active_assignment(enterprise_id=enterprise_id)
         if assignment:
             leader_of[enterprise_id] = assignment["leader_id"]
     names = await _names(User, User.display_name, set(leader_of.values()))

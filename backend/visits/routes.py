@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -12,15 +13,15 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from backend import idempotency
+from backend import clock, idempotency
 from backend.db import transaction
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
 from backend.ids import new_id
 from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
 from backend.security.guards import requires
 from backend.security.schemas import Actor, Role
-from backend.visits import assignments, photos, visit_log
+from backend.visits import assignments, photos, plans, visit_log
 from backend.visits import schemas as s
 
 ADMIN = requires(Role.ADMIN)
@@ -88,7 +89,22 @@ IdempotencyKey = Annotated[
     HeaderParameter(name="Idempotency-Key", required=False, description="Retry key: a repeat returns the first reply."),
 ]
 VISITORS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
-PhotoUpload = Annotated[UploadFile, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+
+
+@dataclass
+class PhotoForm:
+    """multipart/form-data with the image in the field `file`."""
+
+    file: UploadFile
+
+
+PhotoUpload = Annotated[PhotoForm, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+
+
+async def _multipart_only(request: Request) -> None:
+    """Refuse other body types with 415 before the form is parsed."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise UnsupportedMedia("Send the photo as multipart/form-data in the field `file`.", code="multipart_required")
 
 
 class VisitController(Controller):
@@ -134,6 +150,7 @@ class VisitController(Controller):
         "/{visit_id:str}/photos",
         guards=[requires(*VISITORS)],
         request_max_body_size=photos.MAX_PHOTO_BYTES + photos.MULTIPART_SLACK,
+        before_request=_multipart_only,
         summary="Add a photo (JPEG, PNG, WebP or HEIC) to a visit; stored without metadata",
     )
     async def add_photo(
@@ -146,9 +163,9 @@ class VisitController(Controller):
     ) -> Response[s.PhotoRead]:
         visit = await visit_log.get_row(visit_id=visit_id, actor=actor)
         await visit_log.may_add_photos(visit=visit, actor=actor)
-        if not isinstance(data, UploadFile):
+        if not isinstance(data.file, UploadFile):
             raise ValidationFailed("Send the photo as the multipart field `file`.", field="file", code="file_missing")
-        raw = await data.read()
+        raw = await data.file.read()
         cleaned = await photos.process(raw)  # in a thread, before any transaction opens
         photo_id = new_id()
         await photos.store(photo_id, cleaned)
@@ -189,4 +206,32 @@ async def _photo_file(visit_id: str, photo_id: str, actor: Actor, *, thumbnail: 
     )
 
 
-ROUTERS: list = [AssignmentController, VisitController]
+class ChamberPlanController(Controller):
+    path = "/api/v1/chamber-plans"
+    tags = ["chambers of commerce"]
+    guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER)]
+
+    @post("/", guards=[requires(Role.ADMIN, Role.LEADER)], summary="Plan a leader's visits to a chamber in a year")
+    async def create(self, data: JSONBody[s.ChamberPlanCreate], actor: NamedDependency[Actor]) -> s.ChamberPlanRead:
+        async with transaction():
+            return await plans.create(data=data, actor=actor)
+
+    @get("/", summary="The year's chamber plans with completed visits (default: this year, Asia/Shanghai)")
+    async def list(
+        self,
+        actor: NamedDependency[Actor],
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        leader_id: FromQuery[str | None] = None,
+        chamber_id: FromQuery[str | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> Page[s.ChamberPlanRead]:
+        return page(
+            await plans.get_all(
+                actor=actor, year=year or clock.today().year, leader_id=leader_id, chamber_id=chamber_id,
+                limit=limit, cursor=cursor,
+            )
+        )
+
+
+ROUTERS: list = [AssignmentController, VisitController, ChamberPlanController]

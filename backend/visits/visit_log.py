@@ -143,8 +143,6 @@ def _check(data: s.VisitCreate) -> int:
         raise ValidationFailed("A visit cannot be in the future.", field="visited_at", code="visited_in_future")
     if (data.latitude is None) != (data.longitude is None):
         raise ValidationFailed("Give both latitude and longitude, or neither.", field="latitude", code="bad_coordinates")
-    if data.chamber_id is not None and data.issues:
-        raise ValidationFailed("Issues are raised in enterprise visits.", field="issues", code="issues_need_enterprise")
     return money.parse_fen(data.financing_coordinated, field="financing_coordinated")
 
 
@@ -207,7 +205,7 @@ async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
     )
     await Visit.insert(row)
     issues = await issue_link.create_for_visit(
-        visit_id=row.id, enterprise_id=target.get("enterprise_id"), issues=data.issues, actor=actor
+        visit_id=row.id, enterprise_id=target.get("enterprise_id"), items=data.issues, actor=actor
     )
     saved = await Visit.select().where(Visit.id == row.id).first()
     return _read(saved, actor, issues=issues, photo_list=[])

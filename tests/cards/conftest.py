@@ -17,6 +17,7 @@ def _fresh_key_ring():
     keys.forget()
     verification._CHECKED.clear()
     verification._POINT_SERVICE.clear()
+    verification._CARD_INFO.clear()
     yield
     keys.forget()
 
@@ -70,3 +71,10 @@ async def world(factory: Factory) -> World:
     point = await factory.service_point(service="medical")
     staff = await factory.user("service_staff", service_point_id=point.id)
     return World(factory=factory, admin=admin, holder=owner, card=card, staff=staff)
+
+
+@pytest.fixture
+async def world_for_hypothesis(world: World) -> World:
+    """The world plus a credential, shared by every example of a hypothesis test."""
+    world.token = await world.credential()  # type: ignore[attr-defined]
+    return world

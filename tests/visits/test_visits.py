@@ -170,3 +170,56 @@ async def test_list_filters_and_pages_newest_first(factory):
     assert [v["visited_at"][:10] for v in only["items"]] == ["2026-06-02"]
     by_leader = (await admin.get(URL, params={"leader_id": other.leader.id})).json()["items"]
     assert [v["enterprise_id"] for v in by_leader] == [other.enterprise.id]
+
+
+def issue(**kw):
+    return {"title": "用电增容", "description": "新厂房需要增容", "category": "要素保障", "disposition": "on_spot"} | kw
+
+
+async def test_visit_with_issues_is_one_write_and_retries_do_not_duplicate(factory):
+    from backend.issues.tables import Issue
+
+    clock.set_now(NOW)
+    setup = await assigned(factory)
+    dept = await factory.department()
+    body = visit_body(
+        setup.enterprise.id,
+        issues=[issue(), issue(title="招工难", disposition="assigned", department_id=dept.id)],
+    )
+    headers = {"Idempotency-Key": "visit-with-issues"}
+    first = await setup.leader.post(URL, json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    raised = first.json()["issues"]
+    assert [(i["title"], i["status"], i["enterprise_id"]) for i in raised] == [
+        ("用电增容", "resolved", setup.enterprise.id),
+        ("招工难", "assigned", setup.enterprise.id),
+    ]
+    assert all(i["visit_id"] == first.json()["id"] for i in raised)
+    again = await setup.leader.post(URL, json=body, headers=headers)
+    assert again.json() == first.json()
+    assert await count(Visit) == 1 and await count(Issue) == 2
+    read = (await setup.leader.get(f"{URL}/{first.json()['id']}")).json()
+    assert [i["id"] for i in read["issues"]] == [i["id"] for i in raised]
+    owner = await factory.user("entrepreneur", enterprise_id=setup.enterprise.id)
+    assert len((await owner.get(f"{URL}/{first.json()['id']}")).json()["issues"]) == 2
+
+
+async def test_a_bad_issue_rolls_back_the_whole_visit(factory):
+    from backend.issues.tables import Issue
+
+    clock.set_now(NOW)
+    setup = await assigned(factory)
+    other = await factory.enterprise()
+    for bad, field in (
+        (issue(disposition="assigned"), "issues[1].department_id"),
+        (issue(enterprise_id=other.id), "issues[1].enterprise_id"),
+        (issue(reported_at="2027-01-01T00:00:00+08:00"), "issues[1].reported_at"),
+    ):
+        reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[issue(), bad]))
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["errors"][0]["field"] == field
+    missing_title = issue()
+    del missing_title["title"]
+    reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[missing_title]))
+    assert reply.status_code == 422
+    assert await count(Visit) == 0 and await count(Issue) == 0
