@@ -26,8 +26,7 @@ from backend.reminders import recipients
 from backend.reminders.schemas import Event, Reminder
 from backend.reminders.tables import SentReminder
 from backend.security.schemas import Role
-from backend.visits import assignments
-from backend.visits.tables import ChamberPlan, Visit
+from backend.visits import service as visits
 
 CARD_EXPIRY_WARNING = dt.timedelta(days=30)
 ESCALATE_AFTER_WORKING_DAYS = 3
@@ -55,7 +54,7 @@ async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]
 
 
 async def _leader_of(enterprise_id: str) -> list[str]:
-    row = await assignments.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
+    row = await visits.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
     return [str(row["leader_id"])] if row else []
 
 
@@ -130,7 +129,7 @@ async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An enterprise not visited within its mechanism's interval: its leader."""
-    found = await assignments.assignments_due_for_visit(today=_local(now).date())
+    found = await visits.assignments_due_for_visit(today=_local(now).date())
     todo = await _unsent("visit_overdue", [(d.assignment_id, d.due_on.isoformat()) for d in found])
     for due in (d for d in found if (d.assignment_id, d.due_on.isoformat()) in todo):
         name = await Enterprise.select(Enterprise.name).where(Enterprise.id == uuid.UUID(due.enterprise_id)).first()
@@ -181,32 +180,27 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
     months_gone = local.month - 1
     if months_gone == 0:
         return
-    start = dt.datetime(local.year, 1, 1, tzinfo=SHANGHAI)
-    end = dt.datetime(local.year + 1, 1, 1, tzinfo=SHANGHAI)
-    plans = await ChamberPlan.select().where(ChamberPlan.year == local.year).order_by(ChamberPlan.id)
     month = local.strftime("%Y-%m")
-    todo = await _unsent("chamber_plan_behind", [(str(p["id"]), month) for p in plans])
-    for plan in (p for p in plans if (str(p["id"]), month) in todo):
-        expected = plan["planned_visits"] * months_gone // 12
-        done = await Visit.count().where(
-            (Visit.chamber_id == plan["chamber_id"]) & (Visit.leader_id == plan["leader_id"])
-            & (Visit.visited_at >= start) & (Visit.visited_at < end)
-        )
-        if done >= expected:
-            continue
-        chamber = await Chamber.select(Chamber.name).where(Chamber.id == plan["chamber_id"]).first()
+    plans = await visits.plan_progress(year=local.year)
+    behind = [p for p in plans if p.completed_visits < p.planned_visits * months_gone // 12]
+    todo = await _unsent("chamber_plan_behind", [(p.id, month) for p in behind])
+    for plan in (p for p in behind if (p.id, month) in todo):
+        expected = plan.planned_visits * months_gone // 12
+        chamber = await Chamber.select(Chamber.name).where(Chamber.id == uuid.UUID(plan.chamber_id)).first()
         name = chamber["name"] if chamber else ""
         yield Reminder(
             rule="chamber_plan_behind",
-            subject_id=str(plan["id"]),
+            subject_id=plan.id,
             occasion=month,
-            recipients=tuple(await recipients.active_ids(str(plan["leader_id"]))),
+            recipients=tuple(await recipients.active_ids(plan.leader_id)),
             event=Event.CHAMBER_PLAN_BEHIND,
             subject_type="chamber_plan",
-            payload={"plan_id": str(plan["id"]), "chamber_id": str(plan["chamber_id"]), "year": plan["year"],
-                     "planned_visits": plan["planned_visits"], "completed_visits": done, "expected_by_now": expected},
+            payload={"plan_id": plan.id, "chamber_id": plan.chamber_id, "year": plan.year,
+                     "planned_visits": plan.planned_visits, "completed_visits": plan.completed_visits,
+                     "expected_by_now": expected},
             title=f"商会走访计划进度落后：{name}",
-            body=f"{plan['year']} 年计划走访 {plan['planned_visits']} 次，按进度应已完成 {expected} 次，实际完成 {done} 次。",
+            body=(f"{plan.year} 年计划走访 {plan.planned_visits} 次，按进度应已完成 {expected} 次，"
+                  f"实际完成 {plan.completed_visits} 次。"),
         )
 
 

@@ -135,6 +135,14 @@ async def test_the_digest_goes_weekly_to_secretaries_with_unresolved_issues_in_t
 
 async def test_a_chamber_plan_on_pace_is_left_alone(factory):
     world = await w.build(factory)
+    chamber = await factory.chamber(district="鼓楼区")
+    r = await world.admin.post("/api/v1/chamber-plans", json={
+        "leader_id": world.leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 2})
+    assert r.status_code == 201, r.text
+    r = await world.leader.post("/api/v1/visits", json={
+        "chamber_id": chamber.id, "visited_at": clock.now().isoformat(), "summary": "商会座谈",
+        "attendees": [], "financing_coordinated": "0", "hires_helped": 0, "issues": []})
+    assert r.status_code == 201, r.text  # 1 of 2 by December: on pace (2 x 11/12 rounds down to 1)
     clock.set_now(shanghai(2026, 1, 20, 10, 0))  # January: no whole month gone yet
     assert (await sweep(rules=[rules.chamber_plan_behind])).sent == []
     clock.set_now(w.WORLD_NOW)

@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from backend import clock, workdays
-from backend.ids import new_id
-from backend.visits.tables import ChamberPlan
 from tests.factories import Caller, Factory
 from tests.reminders.helpers import shanghai
 
@@ -67,10 +65,10 @@ async def build(factory: Factory) -> World:
     assert r.status_code == 201, r.text
     world.ids["card"] = r.json()["id"]
     chamber = await factory.chamber(district="鼓楼区")
-    plan = ChamberPlan(id=new_id(), leader_id=leader.id, chamber_id=chamber.id, year=2026, planned_visits=12,
-                       created_by=admin.id, created_at=clock.now())
-    await plan.save()
-    world.ids["plan"] = str(plan.id)
+    r = await admin.post("/api/v1/chamber-plans", json={
+        "leader_id": leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 12})
+    assert r.status_code == 201, r.text
+    world.ids["plan"] = r.json()["id"]
     clock.set_now(shanghai(2026, 11, 25, 10, 0))
     world.ids["late_issue"] = await issue(admin, enterprise.id, world.department_id, dt.date(2026, 12, 2), "用地审批超期")
     world.ids["near_issue"] = await issue(admin, enterprise.id, world.department_id, dt.date(2026, 12, 10), "用电扩容")
