@@ -19,11 +19,13 @@ class ReminderConfig:
     webhook_backoff_seconds: float  # first retry delay; doubles per attempt
     webhook_backoff_cap_seconds: float  # longest delay between attempts
     webhook_batch: int  # deliveries claimed per pass
+    webhook_concurrency: int = 10  # requests in flight per pass
 
     @property
     def lease_seconds(self) -> float:
-        """How long a claimed delivery stays ours: one attempt plus a margin."""
-        return self.webhook_timeout_seconds + 30
+        """How long a claimed batch stays ours: every attempt in it, at worst all timing out, plus a margin."""
+        rounds = -(-self.webhook_batch // self.webhook_concurrency)
+        return self.webhook_timeout_seconds * rounds + 30
 
 
 def load() -> ReminderConfig:
@@ -33,5 +35,6 @@ def load() -> ReminderConfig:
         webhook_max_attempts=int(_number("WEBHOOK_MAX_ATTEMPTS", 8)),
         webhook_backoff_seconds=_number("WEBHOOK_BACKOFF_SECONDS", 30),
         webhook_backoff_cap_seconds=_number("WEBHOOK_BACKOFF_CAP_SECONDS", 3600),
-        webhook_batch=int(_number("WEBHOOK_BATCH", 50)),
+        webhook_batch=max(1, int(_number("WEBHOOK_BATCH", 50))),
+        webhook_concurrency=max(1, int(_number("WEBHOOK_CONCURRENCY", 10))),
     )

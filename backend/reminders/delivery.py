@@ -28,7 +28,6 @@ from backend.reminders import config, schemas as s
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
 log = structlog.get_logger("backend.reminders.delivery")
-CONCURRENCY = 10
 USER_AGENT = "greencard-webhooks/1"
 
 
@@ -159,7 +158,7 @@ async def deliver_due(*, now: dt.datetime | None = None) -> s.DeliveryRunResult:
     result = s.DeliveryRunResult(attempted=len(claimed))
     if not claimed:
         return result
-    limit = asyncio.Semaphore(CONCURRENCY)
+    limit = asyncio.Semaphore(cfg.webhook_concurrency)
     timeout = httpx.Timeout(cfg.webhook_timeout_seconds)
 
     async with httpx.AsyncClient(timeout=timeout, follow_redirects=False, trust_env=False) as client:

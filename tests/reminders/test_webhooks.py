@@ -211,11 +211,13 @@ async def test_a_crashed_processs_claim_expires_and_the_delivery_is_retried(fact
         await subscribe(admin, receiver.url)
         await emit()
         # Another process claimed it, then died before recording anything.
-        await WebhookDelivery.update(
-            {WebhookDelivery.claimed_by: "dead-host:1:x", WebhookDelivery.claimed_until: clock.now() + dt.timedelta(seconds=35)}
-        ).where(WebhookDelivery.status == "pending")
+        from backend.reminders import config
+
+        [claimed] = await delivery._claim("dead-host:1:x", clock.now(), config.load())
         assert (await delivery.deliver_due()).attempted == 0
-        clock.set_now(clock.now() + dt.timedelta(seconds=36))
+        clock.set_now(clock.now() + dt.timedelta(seconds=config.load().lease_seconds - 1))
+        assert (await delivery.deliver_due()).attempted == 0
+        clock.set_now(clock.now() + dt.timedelta(seconds=2))
         assert (await delivery.deliver_due()).delivered == 1
     assert len(receiver.requests) == 1
 
