@@ -158,3 +158,18 @@ async def test_the_timetable_runs_every_job_at_the_configured_interval(monkeypat
     monkeypatch.setenv("REMINDER_INTERVAL_SECONDS", "0")
     async with scheduler.running() as timer:
         assert timer is None
+
+
+def test_the_cli_runs_one_sweep(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "DATA_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "backend", "migrate"], cwd=root, env=env, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-m", "backend", "reminders", "run"], cwd=root, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    assert json.loads(out)["sweep"]["sent"] == []
