@@ -78,7 +78,7 @@ class WebhookController(Controller):
     async def deliveries(
         self,
         webhook_id: FromPath[str],
-        status: FromQuery[str | None] = None,
+        status: FromQuery[s.DeliveryStatus | None] = None,
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.DeliveryRead]:

@@ -22,6 +22,13 @@ class Event(enum.StrEnum):
     ISSUES_DIGEST = "issues.digest"
 
 
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for its first or next try
+    DELIVERED = "delivered"  # a 2xx answer
+    FAILED = "failed"  # gave up after the last attempt
+    CANCELLED = "cancelled"  # its subscription was disabled first
+
+
 class WebhookFormat(enum.StrEnum):
     JSON = "json"  # the full event document
     TEXT = "text"  # a group-chat robot message: {"msgtype": "text", "text": {"content": ...}} plus the event fields
@@ -131,7 +138,7 @@ class DeliveryRead(msgspec.Struct):
     event: str
     subject_type: str
     subject_id: str
-    status: str  # pending | delivered | failed | cancelled
+    status: DeliveryStatus
     attempts: int
     next_try_at: dt.datetime | None
     last_status_code: int | None

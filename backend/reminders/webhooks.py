@@ -124,13 +124,13 @@ async def disable(*, webhook_id: str) -> s.WebhookRead:
 
 
 async def list_deliveries(
-    *, webhook_id: str, status: str | None, limit: int, cursor: str | None
+    *, webhook_id: str, status: s.DeliveryStatus | None, limit: int, cursor: str | None
 ) -> tuple[list[s.DeliveryRead], str | None]:
     """The delivery log of one subscription, newest first."""
     hook = await get(webhook_id=webhook_id)
     query = WebhookDelivery.select(*_DELIVERY_COLUMNS).where(WebhookDelivery.webhook_id == uuid.UUID(hook.id))
     if status:
-        query = query.where(WebhookDelivery.status == status)
+        query = query.where(WebhookDelivery.status == status.value)
     if cursor:
         last = parse_id(str((decode_cursor(cursor) or [""])[0]))
         if last is None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pytest
-
 from backend import clock
 from backend.reminders import rules
 from backend.reminders.sweep import sweep

@@ -244,6 +244,11 @@ async def test_disabling_a_webhook_cancels_its_pending_deliveries(factory, fast)
         assert await emit("card-2") == 0  # no longer subscribed
     assert receiver.requests == []
     assert [d["status"] for d in await deliveries(admin, hook_id)] == ["cancelled"]
+    r = await admin.get(f"{HOOKS}/{hook_id}/deliveries", params={"status": "cancelled"})
+    assert len(r.json()["items"]) == 1
+    assert (await admin.get(f"{HOOKS}/{hook_id}/deliveries", params={"status": "delivered"})).json()["items"] == []
+    r = await admin.get(f"{HOOKS}/{hook_id}/deliveries", params={"status": "lost"})
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed"
 
 
 async def test_an_event_emitted_in_a_rolled_back_transaction_is_never_delivered(factory, fast):
