@@ -78,6 +78,13 @@ async def test_visit_far_from_the_enterprise_is_flagged_for_secretaries(factory)
     assert 1900 < seen["distance_m"] < 2100
     listed = (await secretary.get(URL)).json()["items"]
     assert listed[0]["far_from_enterprise"] is True
+    near = await setup.leader.post(URL, json=visit_body(setup.enterprise.id))
+    flagged = (await secretary.get(URL, params={"far_from_enterprise": "true"})).json()["items"]
+    assert [v["id"] for v in flagged] == [reply.json()["id"]]
+    unflagged = (await secretary.get(URL, params={"far_from_enterprise": "false"})).json()["items"]
+    assert [v["id"] for v in unflagged] == [near.json()["id"]]
+    hidden = await setup.leader.get(URL, params={"far_from_enterprise": "true"})
+    assert hidden.status_code == 403 and hidden.json()["code"] == "flag_hidden"
 
 
 async def test_no_flag_without_a_location(factory):
@@ -223,3 +230,11 @@ async def test_a_bad_issue_rolls_back_the_whole_visit(factory):
     reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[missing_title]))
     assert reply.status_code == 422
     assert await count(Visit) == 0 and await count(Issue) == 0
+
+
+async def test_bad_list_queries_are_422(factory):
+    setup = await assigned(factory)
+    for params in ({"from": "June"}, {"to": "2026-13-01"}, {"cursor": "abc"}, {"cursor": "WzFd"}, {"limit": 0}):
+        reply = await setup.admin.get(URL, params=params)
+        assert reply.status_code == 422, params
+        assert reply.json()["code"] == "validation_failed"
