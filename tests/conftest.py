@@ -87,3 +87,7 @@ async def _clean(client):
 @pytest.fixture
 def factory(client) -> Factory:
     return Factory(client)
+
+
+# The reminder scheduler stays off in the test process; tests run its jobs directly with a set clock.
+os.environ.setdefault("REMINDER_INTERVAL_SECONDS", "0")

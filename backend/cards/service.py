@@ -20,6 +20,7 @@ from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
 from backend.pagination import page_by_id, plain
+from backend.reminders import service as reminders
 from backend.security.schemas import Actor, Role
 
 SERVICE_ORDER = list(Service)
@@ -208,6 +209,13 @@ async def change_status(*, card_id: str, action: str, reason: str, actor: Actor)
     if not changed:
         raise InvalidTransition("The card changed meanwhile; reload it.", code="invalid_transition")
     await _record(row["id"], action, row["status"], target, actor, reason)
+    if target == "revoked":  # a signed webhook, queued in this transaction (delivered iff it commits)
+        await reminders.emit(
+            "card.revoked", subject_type="card", subject_id=str(row["id"]),
+            data={"number": row["number"], "holder_id": str(row["holder_id"]),
+                  "enterprise_id": str(row["enterprise_id"]), "reason": reason},
+            text=f"绿卡 {row['number']} 已吊销：{reason}",
+        )
     return await get_card(card_id=card_id, actor=actor)
 
 

@@ -1,0 +1,22 @@
+"""`python -m backend reminders run`: one sweep and one outbox pass, for cron when the timetable is off."""
+
+from __future__ import annotations
+
+import argparse
+
+import msgspec
+
+
+def _run(_: argparse.Namespace) -> int:
+    from backend.__main__ import run_async
+    from backend.reminders import service
+
+    result = run_async(service.run_now)
+    print(msgspec.json.format(msgspec.json.encode(result)).decode())
+    return 0
+
+
+def register(subparsers) -> None:
+    group = subparsers.add_parser("reminders", help="reminder sweep and webhook outbox")
+    sub = group.add_subparsers(dest="reminders_command", required=True)
+    sub.add_parser("run", help="run one reminder sweep and deliver due webhooks now").set_defaults(func=_run)

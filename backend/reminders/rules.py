@@ -1,0 +1,238 @@
+"""The reminder rules: each a plain async generator over the current data, yielding Reminders.
+
+A rule decides WHAT is due and for WHOM; the sweep decides whether it was already sent (by the
+key (rule, subject_id, occasion)) and whether the hour allows it. Occasion keys:
+  issue_due_soon / issue_overdue / issue_escalated: the deadline (a new deadline is a new occasion)
+  visit_overdue: the date the visit fell due (a visit moves it, so the next lapse is new)
+  card_expiring: the card's valid_until (a renewal is a new occasion)
+  chamber_plan_behind: the month (at most one reminder a month while behind)
+  issues_digest: the ISO week
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import AsyncIterator
+
+from backend import workdays
+from backend.cards import service as cards
+from backend.clock import SHANGHAI
+from backend.issues import machine
+from backend.issues import service as issues
+from backend.issues.tables import Issue
+from backend.orgs.tables import Chamber, Enterprise
+from backend.reminders import recipients
+from backend.reminders.schemas import Event, Reminder
+from backend.reminders.tables import SentReminder
+from backend.security.schemas import Role
+from backend.visits import service as visits
+
+CARD_EXPIRY_WARNING = dt.timedelta(days=30)
+ESCALATE_AFTER_WORKING_DAYS = 3
+DIGEST_MAX_TITLES = 10
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(SHANGHAI)
+
+
+def _stamp(value: dt.datetime) -> str:
+    """A deadline as shown to people: Shanghai local time."""
+    return _local(value).strftime("%Y-%m-%d %H:%M")
+
+
+async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The (subject_id, occasion) pairs of `rule` not sent yet: one query, so a rule spends no
+    further work (recipients, names) on the many subjects reminded in earlier sweeps."""
+    if not keys:
+        return set()
+    rows = await SentReminder.select(SentReminder.subject_id, SentReminder.occasion).where(
+        (SentReminder.rule == rule) & SentReminder.subject_id.is_in(sorted({k[0] for k in keys}))
+    )
+    return set(keys) - {(r["subject_id"], r["occasion"]) for r in rows}
+
+
+async def _leader_of(enterprise_id: str) -> list[str]:
+    row = await visits.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
+    return [str(row["leader_id"])] if row else []
+
+
+async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """An issue's deadline falls within one working day: its department's staff."""
+    # Up to the end of the next working day, inclusive (due_soon's bound is exclusive).
+    horizon = workdays.end_of_day(workdays.add_working_days(_local(now).date(), 1)) + dt.timedelta(seconds=1)
+    found = await issues.due_soon(before=horizon, now=now)
+    todo = await _unsent("issue_due_soon", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
+        yield Reminder(
+            rule="issue_due_soon",
+            subject_id=issue.id,
+            occasion=issue.due_at.isoformat(),
+            recipients=tuple(await recipients.department_staff(issue.department_id)),
+            event=Event.ISSUE_DUE_SOON,
+            subject_type="issue",
+            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
+                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id},
+            title=f"问题即将到期：{issue.title}",
+            body=f"该问题将于 {_stamp(issue.due_at)} 到期，请尽快办理。",
+        )
+
+
+async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """An issue past its deadline: its department's staff and the secretaries of its district (urgent)."""
+    found = await issues.overdue(now=now)
+    todo = await _unsent("issue_overdue", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
+        people = await recipients.department_staff(issue.department_id)
+        people += await recipients.covering(Role.SECRETARY, issue.district)
+        yield Reminder(
+            rule="issue_overdue",
+            subject_id=issue.id,
+            occasion=issue.due_at.isoformat(),
+            recipients=tuple(people),
+            event=Event.ISSUE_OVERDUE,
+            subject_type="issue",
+            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
+                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id,
+                     "district": issue.district},
+            title=f"问题已逾期：{issue.title}",
+            body=f"该问题已于 {_stamp(issue.due_at)} 到期，仍未办结。",
+            urgent=True,
+        )
+
+
+async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """Still overdue three working days after the deadline: the enterprise's leader (urgent)."""
+    today = _local(now).date()
+    found = await issues.overdue(now=now)
+    todo = await _unsent("issue_escalated", [(i.id, i.due_at.isoformat()) for i in found])
+    for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
+        late = workdays.working_days_between(_local(issue.due_at).date(), today)
+        if late < ESCALATE_AFTER_WORKING_DAYS:
+            continue
+        yield Reminder(
+            rule="issue_escalated",
+            subject_id=issue.id,
+            occasion=issue.due_at.isoformat(),
+            recipients=tuple(await _leader_of(issue.enterprise_id)),
+            event=Event.ISSUE_ESCALATED,
+            subject_type="issue",
+            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
+                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id,
+                     "working_days_overdue": late},
+            title=f"问题逾期升级：{issue.title}",
+            body=f"该问题已逾期 {late} 个工作日（期限 {_stamp(issue.due_at)}），请督促办理。",
+            urgent=True,
+        )
+
+
+async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """An enterprise not visited within its mechanism's interval: its leader."""
+    found = await visits.assignments_due_for_visit(today=_local(now).date())
+    todo = await _unsent("visit_overdue", [(d.assignment_id, d.due_on.isoformat()) for d in found])
+    for due in (d for d in found if (d.assignment_id, d.due_on.isoformat()) in todo):
+        name = await Enterprise.select(Enterprise.name).where(Enterprise.id == uuid.UUID(due.enterprise_id)).first()
+        enterprise = name["name"] if name else ""
+        last = due.last_visited_on.isoformat() if due.last_visited_on else None
+        yield Reminder(
+            rule="visit_overdue",
+            subject_id=due.assignment_id,
+            occasion=due.due_on.isoformat(),
+            recipients=tuple(await recipients.active_ids(due.leader_id)),
+            event=Event.VISIT_OVERDUE,
+            subject_type="assignment",
+            payload={"assignment_id": due.assignment_id, "enterprise_id": due.enterprise_id,
+                     "leader_id": due.leader_id, "visit_interval_days": due.visit_interval_days,
+                     "last_visited_on": last, "due_on": due.due_on.isoformat()},
+            title=f"走访到期：{enterprise}",
+            body=(f"按机制每 {due.visit_interval_days} 天走访一次，应于 {due.due_on.isoformat()} 前走访"
+                  + (f"，上次走访 {last}。" if last else "，尚无走访记录。")),
+        )
+
+
+async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """A card expiring within 30 days: the admins covering its enterprise's district, and the holder."""
+    found = await cards.cards_expiring(before=now + CARD_EXPIRY_WARNING)
+    todo = await _unsent("card_expiring", [(c.card_id, c.valid_until.isoformat()) for c in found])
+    for card in (c for c in found if (c.card_id, c.valid_until.isoformat()) in todo):
+        ent = await Enterprise.select(Enterprise.district).where(Enterprise.id == uuid.UUID(card.enterprise_id)).first()
+        people = await recipients.covering(Role.ADMIN, ent["district"] if ent else None)
+        people += await recipients.active_ids(card.holder_id)
+        until = _local(card.valid_until).date().isoformat()
+        yield Reminder(
+            rule="card_expiring",
+            subject_id=card.card_id,
+            occasion=card.valid_until.isoformat(),
+            recipients=tuple(people),
+            event=Event.CARD_EXPIRING,
+            subject_type="card",
+            payload={"card_id": card.card_id, "number": card.number, "holder_id": card.holder_id,
+                     "enterprise_id": card.enterprise_id, "valid_until": card.valid_until.isoformat()},
+            title=f"绿卡即将到期：{card.number}",
+            body=f"绿卡 {card.number} 将于 {until} 到期，请及时办理续期。",
+        )
+
+
+async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """A chamber plan behind its pace for the year (pro rata by whole months gone): its leader."""
+    local = _local(now)
+    months_gone = local.month - 1
+    if months_gone == 0:
+        return
+    month = local.strftime("%Y-%m")
+    plans = await visits.plan_progress(year=local.year)
+    behind = [p for p in plans if p.completed_visits < p.planned_visits * months_gone // 12]
+    todo = await _unsent("chamber_plan_behind", [(p.id, month) for p in behind])
+    for plan in (p for p in behind if (p.id, month) in todo):
+        expected = plan.planned_visits * months_gone // 12
+        chamber = await Chamber.select(Chamber.name).where(Chamber.id == uuid.UUID(plan.chamber_id)).first()
+        name = chamber["name"] if chamber else ""
+        yield Reminder(
+            rule="chamber_plan_behind",
+            subject_id=plan.id,
+            occasion=month,
+            recipients=tuple(await recipients.active_ids(plan.leader_id)),
+            event=Event.CHAMBER_PLAN_BEHIND,
+            subject_type="chamber_plan",
+            payload={"plan_id": plan.id, "chamber_id": plan.chamber_id, "year": plan.year,
+                     "planned_visits": plan.planned_visits, "completed_visits": plan.completed_visits,
+                     "expected_by_now": expected},
+            title=f"商会走访计划进度落后：{name}",
+            body=(f"{plan.year} 年计划走访 {plan.planned_visits} 次，按进度应已完成 {expected} 次，"
+                  f"实际完成 {plan.completed_visits} 次。"),
+        )
+
+
+async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
+    """Weekly: each secretary gets the unresolved issues of their scope (none sent when there are none)."""
+    year, week, _ = _local(now).isocalendar()
+    unresolved = Issue.status.is_in([x.value for x in machine.UNRESOLVED])
+    week_key = f"{year}-W{week:02d}"
+    secretaries = await recipients.users_of(Role.SECRETARY)
+    todo = await _unsent("issues_digest", [(str(u["id"]), week_key) for u in secretaries])
+    for secretary in (u for u in secretaries if (str(u["id"]), week_key) in todo):
+        query = Issue.select(Issue.id, Issue.title, Issue.due_at).where(unresolved)
+        if secretary["district"] is not None:
+            query = query.where(Issue.district == secretary["district"])
+        rows = await query.order_by(Issue.due_at)
+        if not rows:
+            continue
+        late = [r for r in rows if r["due_at"] is not None and r["due_at"] < now]
+        lines = [f"· {r['title']}" + ("（已逾期）" if r in late else "") for r in rows[:DIGEST_MAX_TITLES]]
+        yield Reminder(
+            rule="issues_digest",
+            subject_id=str(secretary["id"]),
+            occasion=week_key,
+            recipients=(str(secretary["id"]),),
+            event=Event.ISSUES_DIGEST,
+            subject_type="user",
+            payload={"district": secretary["district"], "unresolved": len(rows), "overdue": len(late),
+                     "issue_ids": [str(r["id"]) for r in rows[:DIGEST_MAX_TITLES]]},
+            title=f"本周未办结问题汇总：{len(rows)} 件（逾期 {len(late)} 件）",
+            body="\n".join(lines),
+        )
+
+
+# Every rule the sweep runs, in this order.
+RULES = [issue_due_soon, issue_overdue, issue_escalated, visit_overdue, card_expiring, chamber_plan_behind, issues_digest]

@@ -1,0 +1,79 @@
+"""The timetable: APScheduler 3.11 (memory job store) runs JOBS in every API process.
+
+Each process has its own timer; correctness never depends on it, because every job claims its
+work in the database (see sweep.py and delivery.py), so several processes may run the same job
+at the same moment. REMINDER_INTERVAL_SECONDS sets the period (default 60; 0 disables).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any, AsyncIterator, Awaitable, Callable
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from backend.reminders import config
+from backend.reminders.delivery import deliver_due
+from backend.reminders.sweep import sweep
+
+log = structlog.get_logger("backend.reminders.scheduler")
+
+
+async def reminder_sweep() -> Any:
+    """Job: the reminder sweep at the current clock."""
+    return await sweep()
+
+
+async def webhook_delivery() -> Any:
+    """Job: one pass over the webhook outbox."""
+    return await deliver_due()
+
+
+# Every scheduled job; each is a plain async function, callable directly (tests set the clock).
+JOBS: list[Callable[[], Awaitable[Any]]] = [reminder_sweep, webhook_delivery]
+
+
+def _guarded(job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        try:
+            await job()
+        except Exception as exc:  # noqa: BLE001 - a failing run is logged; the next one retries
+            log.error("job_failed", job=job.__name__, error=repr(exc), exc_info=exc)
+
+    run.__name__ = job.__name__
+    return run
+
+
+def build(interval_seconds: float) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=dt.UTC)
+    first = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(interval_seconds, 5))
+    for job in JOBS:
+        scheduler.add_job(
+            _guarded(job),
+            "interval",
+            seconds=interval_seconds,
+            id=job.__name__,
+            next_run_time=first,
+            max_instances=1,  # a slow run is not overlapped by the next one in this process
+            coalesce=True,
+            misfire_grace_time=max(1, int(interval_seconds)),
+        )
+    return scheduler
+
+
+@contextlib.asynccontextmanager
+async def running() -> AsyncIterator[AsyncIOScheduler | None]:
+    """Run the timetable for the lifetime of the app (nothing when the interval is 0)."""
+    interval = config.load().interval_seconds
+    if interval <= 0:
+        yield None
+        return
+    scheduler = build(interval)
+    scheduler.start()
+    log.info("scheduler_started", interval_seconds=interval, jobs=[j.__name__ for j in JOBS])
+    try:
+        yield scheduler
+    finally:
+        scheduler.shutdown(wait=False)

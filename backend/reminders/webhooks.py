@@ -1,0 +1,181 @@
+"""Webhook subscriptions (admin) and the durable outbox they are fed from.
+
+An outbox row is written in the same transaction as the change it reports (a sent reminder,
+a revoked card), so an event is delivered if and only if its cause committed; the delivery job
+(delivery.py) sends it later, outside any transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+
+from backend import clock
+from backend.errors import NotFound, ValidationFailed
+from backend.ids import new_id, parse_id
+from backend.pagination import decode_cursor, encode_cursor, page_by_id
+from backend.reminders import schemas as s
+from backend.reminders.tables import WebhookDelivery, WebhookSubscription
+from backend.security.schemas import Actor
+
+KNOWN_EVENTS = frozenset(e.value for e in s.Event)
+_HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
+_DELIVERY_COLUMNS = (
+    WebhookDelivery.id, WebhookDelivery.webhook_id, WebhookDelivery.event, WebhookDelivery.subject_type,
+    WebhookDelivery.subject_id, WebhookDelivery.status, WebhookDelivery.attempts, WebhookDelivery.next_try_at,
+    WebhookDelivery.last_status_code, WebhookDelivery.last_error, WebhookDelivery.created_at,
+    WebhookDelivery.delivered_at,
+)
+
+
+def validate_url(url: str) -> str:
+    """An absolute http(s) URL with a host and no credentials in it."""
+    if url != url.strip() or any(c.isspace() for c in url):
+        raise ValidationFailed("The URL must not contain spaces.", field="url", code="invalid_url")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        raise ValidationFailed("The URL is not valid.", field="url", code="invalid_url") from None
+    if parts.scheme not in ("http", "https"):
+        raise ValidationFailed("The URL must start with http:// or https://.", field="url", code="invalid_url")
+    if not parts.hostname or not _HOST.match(parts.hostname):
+        raise ValidationFailed("The URL needs a host name.", field="url", code="invalid_url")
+    if parts.username or parts.password:
+        raise ValidationFailed("Put no credentials in the URL; the secret signs each delivery.", field="url", code="invalid_url")
+    return url
+
+
+def validate_events(events: list[str]) -> list[str]:
+    unknown = [e for e in events if e not in KNOWN_EVENTS]
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown event(s): {', '.join(unknown)}. Known: {', '.join(sorted(KNOWN_EVENTS))}.",
+            field="events",
+            code="unknown_event",
+        )
+    return list(dict.fromkeys(events))
+
+
+def _read(row: dict[str, Any]) -> s.WebhookRead:
+    return s.WebhookRead(
+        id=str(row["id"]),
+        url=row["url"],
+        events=msgspec.json.decode(row["events"]),
+        format=s.WebhookFormat(row["format"]),
+        description=row["description"],
+        active=row["active"],
+        created_at=row["created_at"],
+        disabled_at=row["disabled_at"],
+    )
+
+
+async def create(*, data: s.WebhookCreate, actor: Actor) -> s.WebhookRead:
+    """Subscribe a URL to events; the secret signs every delivery (never shown again)."""
+    row = WebhookSubscription(
+        id=new_id(),
+        url=validate_url(data.url),
+        events=msgspec.json.encode(validate_events(data.events)).decode(),
+        secret=data.secret,
+        format=data.format.value,
+        description=data.description,
+        active=True,
+        created_by=parse_id(actor.id),
+        created_at=clock.now(),
+    )
+    await row.save()
+    return await get(webhook_id=str(row.id))
+
+
+async def get(*, webhook_id: str) -> s.WebhookRead:
+    value = parse_id(webhook_id)
+    row = value and await WebhookSubscription.select().where(WebhookSubscription.id == value).first()
+    if not row:
+        raise NotFound("No such webhook.", code="webhook_not_found")
+    return _read(row)
+
+
+async def list_all(*, active: bool | None, limit: int, cursor: str | None) -> tuple[list[s.WebhookRead], str | None]:
+    query = WebhookSubscription.select()
+    if active is not None:
+        query = query.where(WebhookSubscription.active == active)
+    rows, next_cursor = await page_by_id(query, WebhookSubscription.id, limit=limit, cursor=cursor)
+    return [_read(r) for r in rows], next_cursor
+
+
+async def disable(*, webhook_id: str) -> s.WebhookRead:
+    """Stop a subscription; its pending deliveries are cancelled, its log is kept."""
+    current = await get(webhook_id=webhook_id)
+    if current.active:
+        now = clock.now()
+        wid = uuid.UUID(current.id)
+        await WebhookSubscription.update(
+            {WebhookSubscription.active: False, WebhookSubscription.disabled_at: now}
+        ).where(WebhookSubscription.id == wid)
+        await WebhookDelivery.update({WebhookDelivery.status: "cancelled", WebhookDelivery.next_try_at: None}).where(
+            (WebhookDelivery.webhook_id == wid) & (WebhookDelivery.status == "pending")
+        )
+    return await get(webhook_id=webhook_id)
+
+
+async def list_deliveries(
+    *, webhook_id: str, status: s.DeliveryStatus | None, limit: int, cursor: str | None
+) -> tuple[list[s.DeliveryRead], str | None]:
+    """The delivery log of one subscription, newest first."""
+    hook = await get(webhook_id=webhook_id)
+    query = WebhookDelivery.select(*_DELIVERY_COLUMNS).where(WebhookDelivery.webhook_id == uuid.UUID(hook.id))
+    if status:
+        query = query.where(WebhookDelivery.status == status.value)
+    if cursor:
+        last = parse_id(str((decode_cursor(cursor) or [""])[0]))
+        if last is None:
+            raise ValidationFailed("The cursor is not valid.", field="cursor")
+        query = query.where(WebhookDelivery.id < last)
+    rows = await query.order_by(WebhookDelivery.id, ascending=False).limit(limit + 1)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([str(rows[-1]["id"])])
+    items = [
+        s.DeliveryRead(**{k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in r.items()}) for r in rows
+    ]
+    return items, next_cursor
+
+
+async def enqueue(
+    *, event: str, subject_type: str, subject_id: str, data: dict[str, Any], text: str, now: dt.datetime | None = None
+) -> int:
+    """Write one outbox row per active subscription to `event`, in the caller's transaction."""
+    if event not in KNOWN_EVENTS:
+        raise ValueError(f"unknown webhook event {event!r}")
+    now = now or clock.now()
+    hooks = await WebhookSubscription.select(WebhookSubscription.id, WebhookSubscription.events).where(
+        WebhookSubscription.active == True  # noqa: E712
+    )
+    targets = [h["id"] for h in hooks if event in msgspec.json.decode(h["events"])]
+    if not targets:
+        return 0
+    payload = msgspec.json.encode({"data": data, "text": text}).decode()
+    await WebhookDelivery.insert(
+        *(
+            WebhookDelivery(
+                id=new_id(),
+                webhook_id=hook_id,
+                event=event,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                payload=payload,
+                status="pending",
+                attempts=0,
+                next_try_at=now,
+                created_at=now,
+            )
+            for hook_id in targets
+        )
+    )
+    return len(targets)
