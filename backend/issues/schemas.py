@@ -146,3 +146,11 @@ class DueIssue(msgspec.Struct, frozen=True):
     status: Status
     due_at: dt.datetime
     created_by: str
+
+
+class UnresolvedDigest(msgspec.Struct, frozen=True):
+    """For the weekly digest: how many issues are unresolved (and overdue), and the first few."""
+
+    unresolved: int
+    overdue: int
+    first: list[tuple[str, str, bool]]  # (id, title, overdue), overdue ones first

@@ -317,3 +317,20 @@ async def overdue(*, now: dt.datetime) -> list[s.DueIssue]:
         Issue.due_at
     ).order_by(Issue.id)
     return [_due(r) for r in rows]
+
+
+async def unresolved_digest(*, district: str | None, now: dt.datetime, limit: int) -> s.UnresolvedDigest:
+    """Counts of unresolved issues (all, and overdue) in a district or city-wide, and the first `limit`."""
+    scope = Issue.status.is_in([x.value for x in machine.UNRESOLVED])
+    if district is not None:
+        scope &= Issue.district == district
+    late = Issue.due_at.is_not_null() & (Issue.due_at < now)
+    total = await Issue.count().where(scope)
+    overdue_count = await Issue.count().where(scope & late)
+    rows = await Issue.select(Issue.id, Issue.title, Issue.due_at).where(scope & late).order_by(Issue.due_at).limit(limit)
+    if len(rows) < limit:
+        rows += await Issue.select(Issue.id, Issue.title, Issue.due_at).where(
+            scope & (Issue.due_at.is_null() | (Issue.due_at >= now))
+        ).order_by(Issue.due_at).limit(limit - len(rows))
+    first = [(str(r["id"]), r["title"], r["due_at"] is not None and r["due_at"] < now) for r in rows]
+    return s.UnresolvedDigest(unresolved=total, overdue=overdue_count, first=first)

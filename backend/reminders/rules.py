@@ -18,9 +18,7 @@ from typing import AsyncIterator
 from backend import workdays
 from backend.cards import service as cards
 from backend.clock import SHANGHAI
-from backend.issues import machine
 from backend.issues import service as issues
-from backend.issues.tables import Issue
 from backend.orgs.tables import Chamber, Enterprise
 from backend.reminders import recipients
 from backend.reminders.schemas import Event, Reminder
@@ -207,19 +205,14 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
 async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
     """Weekly: each secretary gets the unresolved issues of their scope (none sent when there are none)."""
     year, week, _ = _local(now).isocalendar()
-    unresolved = Issue.status.is_in([x.value for x in machine.UNRESOLVED])
     week_key = f"{year}-W{week:02d}"
     secretaries = await recipients.users_of(Role.SECRETARY)
     todo = await _unsent("issues_digest", [(str(u["id"]), week_key) for u in secretaries])
     for secretary in (u for u in secretaries if (str(u["id"]), week_key) in todo):
-        query = Issue.select(Issue.id, Issue.title, Issue.due_at).where(unresolved)
-        if secretary["district"] is not None:
-            query = query.where(Issue.district == secretary["district"])
-        rows = await query.order_by(Issue.due_at)
-        if not rows:
+        digest = await issues.unresolved_digest(district=secretary["district"], now=now, limit=DIGEST_MAX_TITLES)
+        if not digest.unresolved:
             continue
-        late = [r for r in rows if r["due_at"] is not None and r["due_at"] < now]
-        lines = [f"· {r['title']}" + ("（已逾期）" if r in late else "") for r in rows[:DIGEST_MAX_TITLES]]
+        lines = [f"· {title}" + ("（已逾期）" if late else "") for _, title, late in digest.first]
         yield Reminder(
             rule="issues_digest",
             subject_id=str(secretary["id"]),
@@ -227,9 +220,9 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=(str(secretary["id"]),),
             event=Event.ISSUES_DIGEST,
             subject_type="user",
-            payload={"district": secretary["district"], "unresolved": len(rows), "overdue": len(late),
-                     "issue_ids": [str(r["id"]) for r in rows[:DIGEST_MAX_TITLES]]},
-            title=f"本周未办结问题汇总：{len(rows)} 件（逾期 {len(late)} 件）",
+            payload={"district": secretary["district"], "unresolved": digest.unresolved, "overdue": digest.overdue,
+                     "issue_ids": [issue_id for issue_id, _, _ in digest.first]},
+            title=f"本周未办结问题汇总：{digest.unresolved} 件（逾期 {digest.overdue} 件）",
             body="\n".join(lines),
         )
 
