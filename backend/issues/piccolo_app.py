@@ -1,3 +1,4 @@
 from backend.apps import domain_app
+from backend.issues.tables import Issue, IssueEvent
 
-APP_CONFIG = domain_app("issues", [], depends_on=("orgs",))
+APP_CONFIG = domain_app("issues", [Issue, IssueEvent], depends_on=("orgs",))

@@ -1,3 +1,79 @@
-"""HTTP routes of the visits domain."""
+"""HTTP routes of the visits domain: assignments, visits and their photos, chamber plans."""
 
-ROUTERS: list = []
+from __future__ import annotations
+
+from typing import Literal
+
+from litestar import Controller, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from backend.db import transaction
+from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.schemas import Page
+from backend.security.guards import requires
+from backend.security.schemas import Actor, Role
+from backend.visits import assignments
+from backend.visits import schemas as s
+
+ADMIN = requires(Role.ADMIN)
+
+
+class AssignmentController(Controller):
+    path = "/api/v1/assignments"
+    tags = ["five-ones visits"]
+    guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT, Role.ENTREPRENEUR)]
+
+    @post("/", guards=[ADMIN], summary="Assign a leader, team and mechanism to an enterprise (admin)")
+    async def create(self, data: JSONBody[s.AssignmentCreate], actor: NamedDependency[Actor]) -> s.AssignmentRead:
+        async with transaction():
+            return await assignments.create(data=data, actor=actor)
+
+    @get("/", summary="List assignments the caller may see (a leader: the ones they lead or serve on)")
+    async def list(
+        self,
+        actor: NamedDependency[Actor],
+        enterprise_id: FromQuery[str | None] = None,
+        leader_id: FromQuery[str | None] = None,
+        status: FromQuery[Literal["active", "ended"] | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> Page[s.AssignmentRead]:
+        return page(
+            await assignments.get_all(
+                actor=actor, enterprise_id=enterprise_id, leader_id=leader_id, status=status, limit=limit, cursor=cursor
+            )
+        )
+
+    @get("/{assignment_id:str}", summary="Read an assignment")
+    async def get(self, assignment_id: FromPath[str], actor: NamedDependency[Actor]) -> s.AssignmentRead:
+        return await assignments.get(assignment_id=assignment_id, actor=actor)
+
+    @patch("/{assignment_id:str}", guards=[ADMIN], summary="Change an active assignment's team or interval (admin)")
+    async def update(
+        self, assignment_id: FromPath[str], data: JSONBody[s.AssignmentUpdate], actor: NamedDependency[Actor]
+    ) -> s.AssignmentRead:
+        async with transaction():
+            return await assignments.update(assignment_id=assignment_id, data=data, actor=actor)
+
+    @post("/{assignment_id:str}/end", guards=[ADMIN], status_code=200, summary="End an assignment, keeping it as history (admin)")
+    async def end(
+        self, assignment_id: FromPath[str], actor: NamedDependency[Actor], data: JSONBody[s.AssignmentEnd | None] = None
+    ) -> s.AssignmentRead:
+        async with transaction():
+            return await assignments.end(assignment_id=assignment_id, data=data or s.AssignmentEnd(), actor=actor)
+
+    @post(
+        "/{assignment_id:str}/handover",
+        guards=[ADMIN],
+        status_code=200,
+        summary="Hand the enterprise over to another leader (admin); answers the new assignment",
+    )
+    async def handover(
+        self, assignment_id: FromPath[str], data: JSONBody[s.AssignmentHandover], actor: NamedDependency[Actor]
+    ) -> s.AssignmentRead:
+        async with transaction():
+            return await assignments.handover(assignment_id=assignment_id, data=data, actor=actor)
+
+
+ROUTERS: list = [AssignmentController]

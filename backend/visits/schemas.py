@@ -1,1 +1,142 @@
-"""Request and response shapes of the visits domain."""
+"""Request and response shapes of the visits domain (assignments, visits, photos, chamber plans)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+
+from backend.schemas import Latitude, Longitude
+
+UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+NoteText = Annotated[str, msgspec.Meta(max_length=1000)]
+MAX_TEAM = 50
+
+
+# -- assignments ---------------------------------------------------------------------------------
+
+class Mechanism(msgspec.Struct):
+    """The working mechanism: how often the enterprise should be visited."""
+
+    visit_interval_days: Annotated[int, msgspec.Meta(ge=1, le=366)]
+
+
+class AssignmentCreate(msgspec.Struct):
+    enterprise_id: UserId
+    leader_id: UserId
+    mechanism: Mechanism
+    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] = []
+
+
+class AssignmentUpdate(msgspec.Struct):
+    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] | msgspec.UnsetType = msgspec.UNSET
+    mechanism: Mechanism | msgspec.UnsetType = msgspec.UNSET
+
+
+class AssignmentEnd(msgspec.Struct):
+    reason: NoteText = ""
+
+
+class AssignmentHandover(msgspec.Struct):
+    """Hand the enterprise to another leader; the team and mechanism carry over unless given."""
+
+    leader_id: UserId
+    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] | msgspec.UnsetType = msgspec.UNSET
+    mechanism: Mechanism | msgspec.UnsetType = msgspec.UNSET
+    reason: NoteText = ""
+
+
+class AssignmentRead(msgspec.Struct):
+    id: str
+    enterprise_id: str
+    leader_id: str
+    team: list[str]
+    mechanism: Mechanism
+    status: str  # active | ended
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    end_reason: str
+    handed_over_to: str | None
+
+
+class AssignmentDue(msgspec.Struct):
+    """An active assignment whose enterprise is due (or overdue) for a visit, for reminders."""
+
+    assignment_id: str
+    enterprise_id: str
+    leader_id: str
+    team: list[str]
+    visit_interval_days: int
+    last_visited_on: dt.date | None
+    due_on: dt.date
+
+
+# -- visits --------------------------------------------------------------------------------------
+
+Money = Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
+
+
+class VisitCreate(msgspec.Struct):
+    """A visit to an enterprise (`enterprise_id`) or a chamber of commerce (`chamber_id`)."""
+
+    visited_at: dt.datetime
+    summary: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+    enterprise_id: UserId | None = None
+    chamber_id: UserId | None = None
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
+    attendees: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]], msgspec.Meta(max_length=100)] = []
+    financing_coordinated: Money = "0.00"
+    hires_helped: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 0
+    # Issue inputs (backend.issues.schemas.IssueCreate), validated by the issues service.
+    issues: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=50)] = []
+
+
+class VisitRead(msgspec.Struct):
+    id: str
+    enterprise_id: str | None
+    chamber_id: str | None
+    leader_id: str
+    logged_by: str
+    district: str
+    visited_at: dt.datetime
+    latitude: float | None
+    longitude: float | None
+    summary: str
+    attendees: list[str]
+    financing_coordinated: str
+    hires_helped: int
+    created_at: dt.datetime
+    # Shown to admins and secretaries only (null for everyone else): see README "Visits".
+    distance_m: float | None = None
+    far_from_enterprise: bool | None = None
+    issues: list[Any] = []
+    photos: list["PhotoRead"] = []
+
+
+class PhotoRead(msgspec.Struct):
+    id: str
+    url: str
+    thumbnail_url: str
+    width: int
+    height: int
+
+
+# -- chamber plans -------------------------------------------------------------------------------
+
+class ChamberPlanCreate(msgspec.Struct):
+    leader_id: UserId
+    chamber_id: UserId
+    year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]
+    planned_visits: Annotated[int, msgspec.Meta(ge=1, le=1000)]
+
+
+class ChamberPlanRead(msgspec.Struct):
+    id: str
+    leader_id: str
+    chamber_id: str
+    year: int
+    planned_visits: int
+    completed_visits: int
+    created_at: dt.datetime

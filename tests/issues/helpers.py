@@ -1,0 +1,39 @@
+"""Helpers for the issue tests: issue input, and a created issue through the real service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from backend import db
+from backend.issues import schemas as s
+from backend.issues import service
+from backend.issues.tables import Issue, IssueEvent
+from backend.security.schemas import Actor
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# A Monday in an ordinary working week (no holiday near it).
+MONDAY_10AM = dt.datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI)
+
+
+def issue_input(enterprise_id: str, **kw: Any) -> dict[str, Any]:
+    return {
+        "enterprise_id": enterprise_id,
+        "title": kw.pop("title", "用地审批迟迟未办"),
+        "description": kw.pop("description", "新厂房用地审批已超过两个月。"),
+        "category": kw.pop("category", "land"),
+        **kw,
+    }
+
+
+async def create(actor: Actor, enterprise_id: str, **kw: Any) -> s.IssueRead:
+    import msgspec
+
+    data = msgspec.convert(issue_input(enterprise_id, **kw), s.IssueCreate)
+    async with db.transaction():
+        return await service.create_issue(data=data, actor=actor, visit_id=kw.get("visit_id"))
+
+
+async def counts() -> tuple[int, int]:
+    """(issues, history entries) in the database: a refused request changes neither."""
+    return await Issue.count(), await IssueEvent.count()
