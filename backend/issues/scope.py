@@ -8,7 +8,6 @@ enterprise's. Service staff: nothing.
 
 from __future__ import annotations
 
-import inspect
 import uuid
 from typing import Any
 
@@ -22,13 +21,10 @@ NOTHING = Issue.id.is_null()  # matches no row: ids are never null
 
 async def assigned_enterprise_ids(user_id: str) -> list[uuid.UUID]:
     """Enterprises with an active assignment where the user leads or serves on the team."""
+    # Imported here: the visits domain imports this one (a visit creates its issues).
     from backend.visits import service as visits
 
-    function = getattr(visits, "assigned_enterprise_ids", None)
-    if function is None:  # until the visits domain is merged
-        return []
-    result = function(user_id=user_id)
-    return list(await result if inspect.isawaitable(result) else result)
+    return await visits.assigned_enterprise_ids(user_id=user_id)
 
 
 def _in(column: Any, values: list[uuid.UUID]) -> Any:

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from litestar import Controller, get, patch, post
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import File
 
+from backend import clock, idempotency
 from backend.db import transaction
+from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
+from backend.ids import new_id
 from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
 from backend.security.guards import requires
 from backend.security.schemas import Actor, Role
-from backend.visits import assignments
+from backend.visits import assignments, photos, plans, visit_log
 from backend.visits import schemas as s
 
 ADMIN = requires(Role.ADMIN)
@@ -76,4 +84,154 @@ class AssignmentController(Controller):
             return await assignments.handover(assignment_id=assignment_id, data=data, actor=actor)
 
 
-ROUTERS: list = [AssignmentController]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(name="Idempotency-Key", required=False, description="Retry key: a repeat returns the first reply."),
+]
+VISITORS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
+
+
+@dataclass
+class PhotoForm:
+    """multipart/form-data with the image in the field `file`."""
+
+    file: UploadFile
+
+
+PhotoUpload = Annotated[PhotoForm, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+
+
+async def _multipart_only(request: Request) -> None:
+    """Refuse other body types with 415 before the form is parsed."""
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise UnsupportedMedia("Send the photo as multipart/form-data in the field `file`.", code="multipart_required")
+
+
+class VisitController(Controller):
+    path = "/api/v1/visits"
+    tags = ["five-ones visits"]
+    guards = [requires(*VISITORS, Role.ENTREPRENEUR)]
+
+    @post("/", guards=[requires(*VISITORS)], summary="Log a visit with the issues raised in it (assigned leader or team)")
+    async def create(
+        self, data: JSONBody[s.VisitCreate], actor: NamedDependency[Actor], idempotency_key: IdempotencyKey = None
+    ) -> Response[s.VisitRead]:
+        return await idempotency.run(
+            actor=actor,
+            key=idempotency_key,
+            request_fingerprint=idempotency.fingerprint("POST /api/v1/visits", data),
+            work=lambda: visit_log.create(data=data, actor=actor),
+        )
+
+    @get("/", summary="List visits the caller may see, newest first")
+    async def list(
+        self,
+        actor: NamedDependency[Actor],
+        enterprise_id: FromQuery[str | None] = None,
+        chamber_id: FromQuery[str | None] = None,
+        leader_id: FromQuery[str | None] = None,
+        start: Annotated[dt.date | None, QueryParameter(name="from", description="First day (Asia/Shanghai), inclusive.")] = None,
+        end: Annotated[dt.date | None, QueryParameter(name="to", description="Last day (Asia/Shanghai), inclusive.")] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> Page[s.VisitRead]:
+        return page(
+            await visit_log.get_all(
+                actor=actor, enterprise_id=enterprise_id, chamber_id=chamber_id, leader_id=leader_id,
+                start=start, end=end, limit=limit, cursor=cursor,
+            )
+        )
+
+    @get("/{visit_id:str}", summary="Read a visit with its issues and photos")
+    async def read(self, visit_id: FromPath[str], actor: NamedDependency[Actor]) -> s.VisitRead:
+        return await visit_log.get(visit_id=visit_id, actor=actor)
+
+    @post(
+        "/{visit_id:str}/photos",
+        guards=[requires(*VISITORS)],
+        request_max_body_size=photos.MAX_PHOTO_BYTES + photos.MULTIPART_SLACK,
+        before_request=_multipart_only,
+        summary="Add a photo (JPEG, PNG, WebP or HEIC) to a visit; stored without metadata",
+    )
+    async def add_photo(
+        self,
+        request: Request,
+        visit_id: FromPath[str],
+        data: PhotoUpload,
+        actor: NamedDependency[Actor],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[s.PhotoRead]:
+        visit = await visit_log.get_row(visit_id=visit_id, actor=actor)
+        await visit_log.may_add_photos(visit=visit, actor=actor)
+        if not isinstance(data.file, UploadFile):
+            raise ValidationFailed("Send the photo as the multipart field `file`.", field="file", code="file_missing")
+        raw = await data.file.read()
+        cleaned = await photos.process(raw)  # in a thread, before any transaction opens
+        photo_id = new_id()
+        await photos.store(photo_id, cleaned)
+        try:
+            reply = await idempotency.run(
+                actor=actor,
+                key=idempotency_key,
+                request_fingerprint=idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", raw),
+                work=lambda: photos.insert(photo_id=photo_id, visit_id=visit["id"], cleaned=cleaned, uploaded_by=actor.id),
+            )
+        except BaseException:
+            photos.discard(photo_id)
+            raise
+        if reply.headers.get("Idempotent-Replayed"):
+            photos.discard(photo_id)  # the first attempt's files serve the replay
+        return reply
+
+    @get("/{visit_id:str}/photos/{photo_id:str}", summary="The photo's bytes (as the visit is visible)")
+    async def photo(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
+        return await _photo_file(visit_id, photo_id, actor, thumbnail=False)
+
+    @get("/{visit_id:str}/photos/{photo_id:str}/thumbnail", summary="The photo's thumbnail (at most 512 px)")
+    async def thumbnail(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
+        return await _photo_file(visit_id, photo_id, actor, thumbnail=True)
+
+
+async def _photo_file(visit_id: str, photo_id: str, actor: Actor, *, thumbnail: bool) -> File:
+    visit = await visit_log.get_row(visit_id=visit_id, actor=actor)
+    row = await photos.find(visit_id=visit["id"], photo_id=photo_id)
+    if row is None:
+        raise NotFound("No such photo.", code="photo_not_found")
+    return File(
+        path=photos.path_of(row["id"], thumbnail=thumbnail),
+        media_type=row["media_type"],
+        content_disposition_type="inline",
+        filename=f"{row['id']}{'_thumb' if thumbnail else ''}.{row['media_type'].split('/')[1]}",
+        headers={"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+class ChamberPlanController(Controller):
+    path = "/api/v1/chamber-plans"
+    tags = ["chambers of commerce"]
+    guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER)]
+
+    @post("/", guards=[requires(Role.ADMIN, Role.LEADER)], summary="Plan a leader's visits to a chamber in a year")
+    async def create(self, data: JSONBody[s.ChamberPlanCreate], actor: NamedDependency[Actor]) -> s.ChamberPlanRead:
+        async with transaction():
+            return await plans.create(data=data, actor=actor)
+
+    @get("/", summary="The year's chamber plans with completed visits (default: this year, Asia/Shanghai)")
+    async def list(
+        self,
+        actor: NamedDependency[Actor],
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
+        leader_id: FromQuery[str | None] = None,
+        chamber_id: FromQuery[str | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
+    ) -> Page[s.ChamberPlanRead]:
+        return page(
+            await plans.get_all(
+                actor=actor, year=year or clock.today().year, leader_id=leader_id, chamber_id=chamber_id,
+                limit=limit, cursor=cursor,
+            )
+        )
+
+
+ROUTERS: list = [AssignmentController, VisitController, ChamberPlanController]

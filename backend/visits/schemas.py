@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
+from backend.issues.schemas import IssueCreate, IssueRead
 from backend.schemas import Latitude, Longitude
 
 UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
@@ -77,10 +78,16 @@ class AssignmentDue(msgspec.Struct):
 Money = Annotated[str, msgspec.Meta(min_length=1, max_length=24)]
 
 
+class VisitIssueIn(IssueCreate, kw_only=True):
+    """An issue raised in a visit: `enterprise_id` defaults to the visit's enterprise."""
+
+    enterprise_id: str | None = None  # type: ignore[assignment]
+
+
 class VisitCreate(msgspec.Struct):
     """A visit to an enterprise (`enterprise_id`) or a chamber of commerce (`chamber_id`)."""
 
-    visited_at: dt.datetime
+    visited_at: Annotated[dt.datetime, msgspec.Meta(tz=True)]
     summary: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
     enterprise_id: UserId | None = None
     chamber_id: UserId | None = None
@@ -89,8 +96,7 @@ class VisitCreate(msgspec.Struct):
     attendees: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]], msgspec.Meta(max_length=100)] = []
     financing_coordinated: Money = "0.00"
     hires_helped: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 0
-    # Issue inputs (backend.issues.schemas.IssueCreate), validated by the issues service.
-    issues: Annotated[list[dict[str, Any]], msgspec.Meta(max_length=50)] = []
+    issues: Annotated[list[VisitIssueIn], msgspec.Meta(max_length=50)] = []
 
 
 class VisitRead(msgspec.Struct):
@@ -111,7 +117,7 @@ class VisitRead(msgspec.Struct):
     # Shown to admins and secretaries only (null for everyone else): see README "Visits".
     distance_m: float | None = None
     far_from_enterprise: bool | None = None
-    issues: list[Any] = []
+    issues: list[IssueRead] = []
     photos: list["PhotoRead"] = []
 
 

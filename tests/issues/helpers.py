@@ -37,3 +37,23 @@ async def create(actor: Actor, enterprise_id: str, **kw: Any) -> s.IssueRead:
 async def counts() -> tuple[int, int]:
     """(issues, history entries) in the database: a refused request changes neither."""
     return await Issue.count(), await IssueEvent.count()
+
+
+async def post_issue(caller: Any, enterprise_id: str, **kw: Any):
+    headers = kw.pop("headers", {})
+    return await caller.post("/api/v1/issues", json=issue_input(enterprise_id, **kw), headers=headers)
+
+
+async def act(caller: Any, issue_id: str, action: str, *, if_match: str | None = None, **kw: Any):
+    headers = {"If-Match": if_match} if if_match else {}
+    return await caller.post(f"/api/v1/issues/{issue_id}/transitions", json={"action": action, **kw}, headers=headers)
+
+
+async def assign_enterprise(admin: Any, enterprise_id: str, leader_id: str, team: list[str] = ()) -> None:
+    """Give the enterprise an active five-ones assignment (through the visits domain's API)."""
+    reply = await admin.post(
+        "/api/v1/assignments",
+        json={"enterprise_id": enterprise_id, "leader_id": leader_id, "team": list(team),
+              "mechanism": {"visit_interval_days": 30}},
+    )
+    assert reply.status_code == 201, reply.text

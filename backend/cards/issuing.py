@@ -1,0 +1,91 @@
+"""Signing a card's tokens: the long-lived credential (printed) and the rotating presentation token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from backend import clock
+from backend.cards import config, keys, statuslist
+from backend.cards import schemas as s
+from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, new_jti
+from backend.cards.service import get_card_row, my_card, read
+from backend.cards.tables import Card
+from backend.errors import Conflict
+from backend.security.schemas import Actor
+from backend.settings import settings
+
+
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 张三 -> 张*: enough for staff to match an ID card, no more."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
+
+
+def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "iss": settings.public_base_url,
+        "sub": row["number"],
+        "iat": int(now.timestamp()),
+        "nbf": int(row["valid_from"].timestamp()),
+        "exp": int(row["valid_until"].timestamp()),
+        "services": [x for x in row["services"].split(",") if x],
+        "name": mask_name(row["holder_name"] or ""),
+        "ent": row["enterprise_name"] or "",
+        "status": {"status_list": {"idx": row["status_idx"], "uri": statuslist.uri(row["status_list"])}},
+    }
+
+
+async def credential(*, card_id: str, actor: Actor) -> s.TokenRead:
+    """The card's credential: the one already printed while its key is still published, else a new one."""
+    row = await get_card_row(card_id=card_id, actor=actor)
+    if row["status"] == "revoked":
+        raise Conflict("The card is revoked.", code="card_revoked")
+    stored = await Card.select(Card.credential, Card.credential_kid).where(Card.id == row["id"]).first()
+    ring = await keys.ring()
+    if stored["credential"] and stored["credential_kid"] in ring.public:
+        return s.TokenRead(token=stored["credential"], expires_at=row["valid_until"])
+    kid = await keys.active_kid()
+    token = encode(_claims(row, now=clock.now()), typ=CREDENTIAL_TYP, kid=kid, key=keys.private_key(kid))
+    await Card.update({Card.credential: token, Card.credential_kid: kid}).where(Card.id == row["id"])
+    return s.TokenRead(token=token, expires_at=row["valid_until"])
+
+
+async def presentation(*, actor: Actor) -> s.TokenRead:
+    """A one-time token for the holder's rotating QR, valid PRESENTATION_TTL seconds."""
+    card = await my_card(actor=actor)
+    if card.status == s.CardStatus.REVOKED:
+        raise Conflict("Your card is revoked.", code="card_revoked")
+    if card.status == s.CardStatus.EXPIRED:
+        raise Conflict("Your card has expired.", code="card_expired")
+    row = await get_card_row(card_id=card.id, actor=actor)
+    now = clock.now()
+    claims = _claims(row, now=now)
+    expires = now + dt.timedelta(seconds=config.PRESENTATION_TTL)
+    claims["nbf"] = max(claims["nbf"], claims["iat"])
+    claims["exp"] = min(claims["exp"], int(expires.timestamp()))
+    claims["jti"] = new_jti()
+    kid = await keys.active_kid()
+    token = encode(claims, typ=PRESENTATION_TYP, kid=kid, key=keys.private_key(kid))
+    return s.TokenRead(token=token, expires_at=dt.datetime.fromtimestamp(claims["exp"], dt.UTC))
+
+
+__all__ = ["credential", "presentation", "mask_name"]
+
+
+async def card_face(*, card_id: str, actor: Actor) -> "CardFace":
+    """What card.png shows (signing the credential first if the card has none yet)."""
+    from backend.cards.images import CardFace, business_date
+
+    token = await credential(card_id=card_id, actor=actor)
+    row = await get_card_row(card_id=card_id, actor=actor)
+    card = read(row)
+    return CardFace(
+        token=token.token, holder_name=card.holder_name, enterprise_name=card.enterprise_name, number=card.number,
+        valid_from=business_date(card.valid_from), valid_until=business_date(card.valid_until),
+        services=tuple(x.value for x in card.services), status=card.status.value,
+    )

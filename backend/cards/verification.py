@@ -1,0 +1,200 @@
+"""Verification at a service point: judge any token, record one redemption for a valid one.
+
+The judging is `credentials.check` + `credentials.judge`, the same pure functions the offline
+verifier calls; the server adds only what needs its database: the card's current status instead
+of a cached status list, and the one-time claim of a presentation token's `jti`.
+Repeated scans of one token skip the signature work (a small cache of checked tokens).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from backend import clock
+from backend.cards import keys
+from backend.cards import schemas as s
+from backend.cards.credentials import Checked, Reason, Verdict, check, judge
+from backend.cards.statuslist import STATUS_VALUE
+from backend.cards.tables import Card, Redemption, UsedPresentation
+from backend.errors import Forbidden, ValidationFailed
+from backend.ids import new_id, parse_id
+from backend.orgs.schemas import Service
+from backend.orgs.tables import ServicePoint
+from backend.pagination import page_by_id
+from backend.security.schemas import Actor, Role
+from backend.settings import settings
+
+_CHECKED: OrderedDict[tuple[str, int], Checked | Reason] = OrderedDict()
+_CHECKED_MAX = 4096
+_POINT_SERVICE: dict[str, str] = {}
+_last_unknown_refresh = 0.0
+
+
+def _cached_check(token: str, ring: keys.KeyRing) -> Checked | Reason:
+    key = (token, ring.version)
+    hit = _CHECKED.get(key)
+    if hit is not None:
+        _CHECKED.move_to_end(key)
+        return hit
+    result = check(token, keys=ring.public, issuer=settings.public_base_url)
+    if len(token) <= 4096:  # oversized garbage is not worth remembering
+        _CHECKED[key] = result
+        if len(_CHECKED) > _CHECKED_MAX:
+            _CHECKED.popitem(last=False)
+    return result
+
+
+async def _service_of(actor: Actor) -> str:
+    point_id = actor.service_point_id or ""
+    service = _POINT_SERVICE.get(point_id)
+    if service is None:
+        value = parse_id(point_id)
+        row = value and await ServicePoint.select(ServicePoint.service).where(ServicePoint.id == value).first()
+        if not row:
+            raise Forbidden("Your account is not linked to a service point.", code="no_service_point")
+        service = _POINT_SERVICE[point_id] = row["service"]
+    return service
+
+
+@dataclass
+class Judged:
+    verdict: Verdict
+    card: dict[str, Any] | None
+    service: str
+
+
+async def judge_online(*, token: str, actor: Actor) -> Judged:
+    """The verdict on `token` at the actor's service point, now (nothing written)."""
+    global _last_unknown_refresh
+    service = await _service_of(actor)
+    ring = await keys.ring()
+    checked = _cached_check(token, ring)
+    if checked is Reason.UNKNOWN_KEY and time.monotonic() - _last_unknown_refresh > 1.0:
+        # Perhaps another process rotated the key a moment ago: look once, at most every second.
+        _last_unknown_refresh = time.monotonic()
+        ring = await keys.ring(max_age=0)
+        checked = _cached_check(token, ring)
+    if isinstance(checked, Reason):
+        return Judged(Verdict(checked), None, service)
+    card = await Card.select(
+        Card.id, Card.number, Card.status, Card.valid_until, Card.services,
+        Card.holder_id.display_name.as_alias("holder_name"),
+        Card.enterprise_id.name.as_alias("enterprise_name"),
+    ).where(Card.number == checked.number).first()
+    status = STATUS_VALUE.get(card["status"]) if card else None
+    now = int(clock.now().timestamp())
+    return Judged(judge(checked, now=now, status=status, service=service), card, service)
+
+
+def _card_out(card: dict[str, Any] | None) -> s.VerifiedCard | None:
+    if card is None:
+        return None
+    return s.VerifiedCard(
+        number=card["number"], holder_name=card["holder_name"] or "", enterprise_name=card["enterprise_name"] or "",
+        services=[x for x in card["services"].split(",") if x], valid_until=card["valid_until"],
+    )
+
+
+def _reply(verdict: Verdict, card: dict[str, Any] | None, redemption_id: str | None = None) -> s.VerificationRead:
+    # An invalid token's card is shown only when the token was genuinely ours (signature checked).
+    shown = card if verdict.checked is not None else None
+    return s.VerificationRead(result=verdict.result, reason=verdict.reason.value if verdict.reason else None,
+                              card=_card_out(shown), redemption_id=redemption_id)
+
+
+async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
+    """For a valid verdict: claim a presentation token's jti (else `replayed`) and record the redemption.
+
+    Runs inside the caller's transaction; an invalid verdict writes nothing.
+    """
+    verdict, card = judged.verdict, judged.card
+    if not verdict.valid or card is None or verdict.checked is None:
+        return _reply(verdict, card)
+    now = clock.now()
+    checked = verdict.checked
+    if checked.kind == "presentation":
+        claimed = await UsedPresentation.insert(
+            UsedPresentation(id=new_id(), jti=checked.claims["jti"], card_id=card["id"], used_at=now,
+                             expires_at=dt.datetime.fromtimestamp(checked.claims["exp"], dt.UTC))
+        ).on_conflict(target=UsedPresentation.jti, action="DO NOTHING").returning(UsedPresentation.id)
+        if not claimed:
+            return _reply(Verdict(Reason.REPLAYED, checked), card)
+    redemption_id = new_id()
+    await Redemption.insert(
+        Redemption(id=redemption_id, card_id=card["id"], service_point_id=uuid.UUID(actor.service_point_id),
+                   staff_id=uuid.UUID(actor.id), service=judged.service, token_kind=checked.kind, at=now)
+    )
+    return _reply(verdict, card, str(redemption_id))
+
+
+async def verify(*, token: str, actor: Actor) -> s.VerificationRead:
+    """judge_online + record, for callers that already hold a transaction."""
+    return await record(judged=await judge_online(token=token, actor=actor), actor=actor)
+
+
+# -- redemption lists ------------------------------------------------------------------------------
+
+def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
+    """A `from`/`to` filter: an ISO timestamp with offset, or a date (a whole Asia/Shanghai day)."""
+    if raw is None:
+        return None
+    try:
+        if len(raw) == 10:
+            day = dt.date.fromisoformat(raw) + dt.timedelta(days=1 if end else 0)
+            return dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed("Give a date (YYYY-MM-DD) or a timestamp with offset.", field=field) from None
+    if value.tzinfo is None:
+        raise ValidationFailed("Give a timestamp with its offset.", field=field)
+    return value
+
+
+_R_COLUMNS = (
+    Redemption.id, Redemption.card_id, Redemption.card_id.number.as_alias("card_number"),
+    Redemption.service_point_id, Redemption.staff_id, Redemption.service, Redemption.token_kind, Redemption.at,
+)
+
+
+def _redemption(r: dict[str, Any]) -> s.RedemptionRead:
+    return s.RedemptionRead(
+        id=str(r["id"]), card_id=str(r["card_id"]), card_number=r["card_number"],
+        service_point_id=str(r["service_point_id"]), staff_id=str(r["staff_id"]),
+        service=Service(r["service"]), token_kind=r["token_kind"], at=r["at"],
+    )
+
+
+async def list_redemptions(
+    *, actor: Actor, card_id: str | None = None, service: Service | None = None,
+    service_point_id: str | None = None, from_: str | None = None, to: str | None = None,
+    limit: int, cursor: str | None,
+) -> tuple[list[s.RedemptionRead], str | None]:
+    """Redemptions the actor may see (admin: their district's service points; holder: own card)."""
+    query = Redemption.select(*_R_COLUMNS)
+    if actor.role == Role.ENTREPRENEUR:
+        query = query.where(Redemption.card_id.holder_id == uuid.UUID(actor.id))
+    elif actor.role != Role.ADMIN:
+        query = query.where(Redemption.id.is_null())
+    elif actor.district is not None:
+        query = query.where(Redemption.service_point_id.district == actor.district)
+    if card_id is not None:
+        query = query.where(Redemption.card_id == parse_id(card_id))
+    if service is not None:
+        query = query.where(Redemption.service == service.value)
+    if service_point_id is not None:
+        value = parse_id(service_point_id)
+        query = query.where(Redemption.service_point_id == value) if value else query.where(Redemption.id.is_null())
+    start, end = parse_bound(from_, "from", end=False), parse_bound(to, "to", end=True)
+    if start is not None:
+        query = query.where(Redemption.at >= start)
+    if end is not None:
+        query = query.where(Redemption.at < end if to and len(to) == 10 else Redemption.at <= end)
+    rows, next_cursor = await page_by_id(query, Redemption.id, limit=limit, cursor=cursor)
+    return [_redemption(r) for r in rows], next_cursor
+
+
