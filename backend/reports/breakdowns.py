@@ -3,6 +3,7 @@ league table (response, on-time and satisfaction rates)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import uuid
@@ -25,14 +26,16 @@ def _by_key(result: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
 async def by_district(*, period: Period, district: str | None) -> s.DistrictBreakdown:
     """One row per district: the summary's figures grouped by district."""
     now = clock.now()
-    issues = _by_key(await figures.issues(period, district, now, by="district"))
-    visits = _by_key(await figures.visits(period, district, by="district"))
-    cards = _by_key(await figures.cards(period, district, now, by="district"))
-    used = _by_key(await figures.redemptions(period, district, by="district"))
     known = Enterprise.select(Enterprise.district).distinct()
     if district:
         known = known.where(Enterprise.district == district)
-    names = {r["district"] for r in await known} | issues.keys() | visits.keys() | cards.keys() | used.keys()
+    results = await asyncio.gather(
+        figures.issues(period, district, now, by="district"), figures.visits(period, district, by="district"),
+        figures.cards(period, district, now, by="district"), figures.redemptions(period, district, by="district"),
+        known.run(),
+    )
+    issues, visits, cards, used = (_by_key(r) for r in results[:4])
+    names = {r["district"] for r in results[4]} | issues.keys() | visits.keys() | cards.keys() | used.keys()
     items = []
     for name in sorted(k for k in names if k is not None):
         i = issue_figures(issues.get(name))
@@ -58,17 +61,19 @@ async def by_district(*, period: Period, district: str | None) -> s.DistrictBrea
 
 async def by_leader(*, period: Period, district: str | None) -> s.LeaderBreakdown:
     """One row per leader: their visits in the period, and the issues raised at those visits."""
-    visits = _by_key(await figures.visits(period, district, by="leader_id"))
     cond = ["v.visited_at >= {}", "v.visited_at < {}"]
     args: list[Any] = [period.start, period.end]
     if district:
         cond.append("v.district = {}")
         args.append(district)
-    raised = _by_key(await rows(
-        f"SELECT v.leader_id AS key, COUNT(*) AS raised,"
-        f" SUM(CASE WHEN i.status IN {SOLVED} THEN 1 ELSE 0 END) AS solved"
-        f" FROM issues i JOIN visits v ON v.id = i.visit_id{where(cond)} GROUP BY v.leader_id",
-        *args,
+    visits, raised = (_by_key(r) for r in await asyncio.gather(
+        figures.visits(period, district, by="leader_id"),
+        rows(
+            f"SELECT v.leader_id AS key, COUNT(*) AS raised,"
+            f" SUM(CASE WHEN i.status IN {SOLVED} THEN 1 ELSE 0 END) AS solved"
+            f" FROM issues i JOIN visits v ON v.id = i.visit_id{where(cond)} GROUP BY v.leader_id",
+            *args,
+        ),
     ))
     leaders = User.select(User.id, User.username, User.display_name, User.district).where(
         User.role == "leader"

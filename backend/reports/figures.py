@@ -77,13 +77,14 @@ async def cards(period: Period, district: str | None, now: dt.datetime, by: str 
     if district:
         cond.append("e.district = {}")
         args.append(district)
+    join = " JOIN enterprises e ON e.id = c.enterprise_id" if (district or by) else ""
     sql = (
         f"SELECT {key}SUM(CASE WHEN c.issued_at >= {{}} AND c.issued_at < {{}} THEN 1 ELSE 0 END) AS issued,"
         " SUM(CASE WHEN c.status = 'revoked' THEN 1 ELSE 0 END) AS revoked,"
         " SUM(CASE WHEN c.status <> 'revoked' AND c.valid_until <= {} THEN 1 ELSE 0 END) AS expired,"
         " SUM(CASE WHEN c.status = 'active' AND c.valid_until > {} THEN 1 ELSE 0 END) AS active,"
         " SUM(CASE WHEN c.status = 'suspended' AND c.valid_until > {} THEN 1 ELSE 0 END) AS suspended"
-        f" FROM cards c JOIN enterprises e ON e.id = c.enterprise_id{where(cond)}{group}"
+        f" FROM cards c{join}{where(cond)}{group}"
     )
     return await rows(sql, *args)
 
@@ -97,10 +98,8 @@ async def redemptions(period: Period, district: str | None, by: str = "service")
     if district:
         cond.append("p.district = {}")
         args.append(district)
-    sql = (
-        f"SELECT {column} AS key, COUNT(*) AS total FROM card_redemptions r"
-        f" JOIN service_points p ON p.id = r.service_point_id{where(cond)} GROUP BY {column}"
-    )
+    join = " JOIN service_points p ON p.id = r.service_point_id" if (district or by == "district") else ""
+    sql = f"SELECT {column} AS key, COUNT(*) AS total FROM card_redemptions r{join}{where(cond)} GROUP BY {column}"
     return await rows(sql, *args)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from backend import clock
@@ -35,13 +36,16 @@ def issue_figures(row: dict[str, Any] | None) -> s.IssueFigures:
 async def summary(*, period: Period, district: str | None) -> s.Summary:
     """Every figure of the summary, each from one aggregate query."""
     now = clock.now()
-    issues = (await figures.issues(period, district, now))[0]
-    visits = (await figures.visits(period, district))[0]
-    cards = (await figures.cards(period, district, now))[0]
+    # Independent queries: on PostgreSQL they run side by side on pooled connections.
+    issues, visits, cards, used, (planned, completed) = await asyncio.gather(
+        figures.issues(period, district, now), figures.visits(period, district),
+        figures.cards(period, district, now), figures.redemptions(period, district),
+        figures.chambers(period, district),
+    )
+    issues, visits, cards = issues[0], visits[0], cards[0]
     by_service = {service.value: 0 for service in Service}
-    for row in await figures.redemptions(period, district):
+    for row in used:
         by_service[row["key"]] = n(row["total"])
-    planned, completed = await figures.chambers(period, district)
     return s.Summary(
         period=period_read(period),
         district=district,
