@@ -14,6 +14,7 @@ from backend import clock
 from backend.cards import config, statuslist
 from backend.cards import schemas as s
 from backend.cards.tables import Card, CardEvent, CardSequence
+from backend.cards.verification import forget_card
 from backend.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
@@ -223,6 +224,7 @@ async def renew(*, card_id: str, data: s.RenewIn, actor: Actor) -> s.CardDetail:
         Card.valid_until: data.valid_until, Card.updated_at: clock.now(),
         Card.credential: None, Card.credential_kid: None,
     }).where(Card.id == row["id"])
+    forget_card(row["number"])
     await _record(row["id"], "renew", row["status"], row["status"], actor,
                   data.reason or f"valid until {data.valid_until.isoformat()}")
     return await get_card(card_id=card_id, actor=actor)

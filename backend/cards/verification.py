@@ -15,10 +15,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from backend import clock
+from backend import clock, db
 from backend.cards import keys
 from backend.cards import schemas as s
-from backend.cards.credentials import Checked, Reason, Verdict, check, judge
+from backend.cards.credentials import VALID, Checked, Reason, Verdict, check, judge
 from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
 from backend.errors import Forbidden, ValidationFailed
@@ -63,13 +63,58 @@ async def _service_of(actor: Actor) -> str:
 
 @dataclass
 class Judged:
+    """A verdict reached without the card's live status (`verdict`), to be settled by `record`."""
+
     verdict: Verdict
     card: dict[str, Any] | None
     service: str
 
+    @property
+    def writes_one_statement(self) -> bool:
+        """Settling writes nothing, or one atomic statement (a credential's redemption)."""
+        checked = self.verdict.checked
+        return not self.verdict.valid or checked is None or checked.kind == "credential"
+
+
+# Card details that do not change with its status (number -> id, names, services, validity), kept
+# briefly so repeated scans of one card skip the join; the status itself is read on every scan.
+_CARD_INFO: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
+_CARD_INFO_TTL = 30.0
+
+
+async def _card_info(number: str) -> dict[str, Any] | None:
+    hit = _CARD_INFO.get(number)
+    if hit is not None and time.monotonic() - hit[0] < _CARD_INFO_TTL:
+        return hit[1]
+    row = await Card.select(
+        Card.id, Card.number, Card.valid_until, Card.services,
+        Card.holder_id.display_name.as_alias("holder_name"),
+        Card.enterprise_id.name.as_alias("enterprise_name"),
+    ).where(Card.number == number).first()
+    _CARD_INFO[number] = (time.monotonic(), row)
+    if len(_CARD_INFO) > _CHECKED_MAX:
+        _CARD_INFO.popitem(last=False)
+    return row
+
+
+def forget_card(number: str) -> None:
+    """Drop a card's cached details (its validity changed)."""
+    _CARD_INFO.pop(number, None)
+
+
+async def _status(card: dict[str, Any] | None) -> int | None:
+    if card is None:
+        return None
+    row = await Card.select(Card.status).where(Card.id == card["id"]).first()
+    return STATUS_VALUE.get(row["status"]) if row else None
+
 
 async def judge_online(*, token: str, actor: Actor) -> Judged:
-    """The verdict on `token` at the actor's service point, now (nothing written)."""
+    """The verdict on `token` at the actor's service point, now, assuming the card is active.
+
+    A verdict that is already invalid is final here (the card's status read to give the right
+    reason); a valid one is settled by `record`, which redeems only while the card is active.
+    """
     global _last_unknown_refresh
     service = await _service_of(actor)
     ring = await keys.ring()
@@ -81,14 +126,12 @@ async def judge_online(*, token: str, actor: Actor) -> Judged:
         checked = _cached_check(token, ring)
     if isinstance(checked, Reason):
         return Judged(Verdict(checked), None, service)
-    card = await Card.select(
-        Card.id, Card.number, Card.status, Card.valid_until, Card.services,
-        Card.holder_id.display_name.as_alias("holder_name"),
-        Card.enterprise_id.name.as_alias("enterprise_name"),
-    ).where(Card.number == checked.number).first()
-    status = STATUS_VALUE.get(card["status"]) if card else None
+    card = await _card_info(checked.number)
     now = int(clock.now().timestamp())
-    return Judged(judge(checked, now=now, status=status, service=service), card, service)
+    assumed = judge(checked, now=now, status=VALID if card else None, service=service)
+    if not assumed.valid:
+        return Judged(judge(checked, now=now, status=await _status(card), service=service), card, service)
+    return Judged(assumed, card, service)
 
 
 def _card_out(card: dict[str, Any] | None) -> s.VerifiedCard | None:
@@ -107,28 +150,45 @@ def _reply(verdict: Verdict, card: dict[str, Any] | None, redemption_id: str | N
                               card=_card_out(shown), redemption_id=redemption_id)
 
 
-async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
-    """For a valid verdict: claim a presentation token's jti (else `replayed`) and record the redemption.
+# One statement redeems only a card that is active at that instant: no read-then-write race with
+# a revocation, and one round trip for the common case.
+_REDEEM = (
+    "INSERT INTO card_redemptions (id, card_id, service_point_id, staff_id, service, token_kind, at) "
+    "SELECT {}, id, {}, {}, {}, {}, {} FROM cards WHERE id = {} AND status = 'active' RETURNING id"
+)
+# PostgreSQL does not infer a SELECT list's parameter types from the INSERT's columns.
+_REDEEM_PG = _REDEEM.replace(
+    "SELECT {}, id, {}, {}, {}, {}, {}", "SELECT {}::uuid, id, {}::uuid, {}::uuid, {}::varchar, {}::varchar, {}::timestamptz"
+)
 
-    Runs inside the caller's transaction; an invalid verdict writes nothing.
+
+async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
+    """Settle a verdict inside the caller's transaction: redeem a valid one, write nothing otherwise.
+
+    A card suspended or revoked since `judge_online` turns the verdict invalid; a presentation
+    token's `jti` is claimed once (a second claim, from any process, is `replayed`).
     """
     verdict, card = judged.verdict, judged.card
     if not verdict.valid or card is None or verdict.checked is None:
         return _reply(verdict, card)
     now = clock.now()
     checked = verdict.checked
+    redemption_id = new_id()
+    redeemed = await Card.raw(
+        _REDEEM if db.is_sqlite() else _REDEEM_PG, redemption_id, uuid.UUID(actor.service_point_id), uuid.UUID(actor.id), judged.service,
+        checked.kind, now, card["id"],
+    )
+    if not redeemed:
+        late = judge(checked, now=int(now.timestamp()), status=await _status(card), service=judged.service)
+        return _reply(late, card)
     if checked.kind == "presentation":
         claimed = await UsedPresentation.insert(
             UsedPresentation(id=new_id(), jti=checked.claims["jti"], card_id=card["id"], used_at=now,
                              expires_at=dt.datetime.fromtimestamp(checked.claims["exp"], dt.UTC))
         ).on_conflict(target=UsedPresentation.jti, action="DO NOTHING").returning(UsedPresentation.id)
         if not claimed:
+            await Redemption.delete().where(Redemption.id == redemption_id)
             return _reply(Verdict(Reason.REPLAYED, checked), card)
-    redemption_id = new_id()
-    await Redemption.insert(
-        Redemption(id=redemption_id, card_id=card["id"], service_point_id=uuid.UUID(actor.service_point_id),
-                   staff_id=uuid.UUID(actor.id), service=judged.service, token_kind=checked.kind, at=now)
-    )
     return _reply(verdict, card, str(redemption_id))
 
 

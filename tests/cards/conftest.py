@@ -17,6 +17,7 @@ def _fresh_key_ring():
     keys.forget()
     verification._CHECKED.clear()
     verification._POINT_SERVICE.clear()
+    verification._CARD_INFO.clear()
     yield
     keys.forget()
 

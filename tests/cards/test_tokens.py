@@ -99,3 +99,11 @@ def test_the_cli_rotates(tmp_path):
 
     args = build_parser().parse_args(["keys", "rotate"])
     assert args.func.__name__ == "_rotate"
+
+
+async def test_the_openapi_document_lists_the_card_endpoints(client):
+    paths = (await client.get("/schema/openapi.json")).json()["paths"]
+    for path in ("/api/v1/cards", "/api/v1/cards/{card_id}/credential", "/api/v1/cards/{card_id}/qr.png",
+                 "/api/v1/cards/{card_id}/card.png", "/api/v1/me/card/presentation", "/api/v1/verifications",
+                 "/api/v1/redemptions", "/api/v1/status-lists/{list_id}", "/.well-known/jwks.json"):
+        assert path in paths, path

@@ -1,0 +1,78 @@
+"""Redemption lists: a card's own, and the office's with filters; the signing key from the environment."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from backend import clock
+
+
+async def test_lists_and_filters(world):
+    token = await world.credential()
+    clock.set_now(dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    first = await world.verify(token)
+    transport = await world.staff_at("transport")
+    clock.set_now(dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC))
+    second = await world.verify(token, staff=transport)
+    own = (await world.admin.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"]
+    assert [r["id"] for r in own] == [first["redemption_id"], second["redemption_id"]]
+    assert own[0]["card_number"] == world.card["number"] and own[0]["staff_id"] == world.staff.id
+    assert (await world.holder.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"] == own
+
+    async def office(query: str) -> list[str]:
+        reply = await world.admin.get(f"/api/v1/redemptions?{query}")
+        assert reply.status_code == 200, reply.text
+        return [r["id"] for r in reply.json()["items"]]
+
+    assert await office("service=transport") == [second["redemption_id"]]
+    assert await office(f"service_point_id={world.staff.actor.service_point_id}") == [first["redemption_id"]]
+    assert await office("from=2026-12-02") == [second["redemption_id"]]
+    assert await office("to=2026-12-01") == [first["redemption_id"]]
+    assert await office("from=2026-12-01T00:00:00%2B00:00&to=2026-12-03T02:00:00%2B00:00") == [
+        first["redemption_id"], second["redemption_id"]]
+    assert await office("limit=1") == [first["redemption_id"]]
+    assert (await world.admin.get("/api/v1/redemptions?from=yesterday")).status_code == 422
+    assert (await world.admin.get("/api/v1/redemptions?service=spa")).status_code in (400, 422)
+
+
+async def test_who_sees_redemptions(world):
+    await world.verify(await world.credential())
+    callers = await world.factory.callers()
+    for role, caller in callers.items():
+        expected = 200 if role == "admin" else 403
+        assert (await caller.get("/api/v1/redemptions")).status_code == expected, role
+    stranger = callers["entrepreneur"]
+    assert (await stranger.get(f"/api/v1/cards/{world.card['id']}/redemptions")).status_code == 404
+    scoped = await world.factory.user("admin", district="仓山区")
+    assert (await scoped.get("/api/v1/redemptions")).json()["items"] == []
+
+
+def test_a_signing_key_from_the_environment(tmp_path):
+    """CARD_SIGNING_KEY (PEM) signs, and nothing is written to DATA_DIR/keys for it."""
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    code = (
+        "import asyncio\n"
+        "from backend import db\n"
+        "from backend.migrate import migrate\n"
+        "from backend.cards import keys\n"
+        "async def main():\n"
+        "    await migrate(); await db.start()\n"
+        "    async with db.transaction():\n"
+        "        kid = await keys.ensure_key()\n"
+        "    print(kid, (await keys.ring(max_age=0)).active_kid)\n"
+        "    await db.stop()\n"
+        "asyncio.run(main())\n"
+    )
+    env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+           "CARD_SIGNING_KEY": pem}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=".")
+    assert out.returncode == 0, out.stderr
+    kid, active = out.stdout.split()
+    assert kid == active
+    assert not list((tmp_path / "keys").glob("card-*.pem")) if (tmp_path / "keys").exists() else True
