@@ -58,6 +58,7 @@ async def department_exists(raw_id: str, field: str = "department_id") -> uuid.U
 async def record(
     *,
     issue_id: uuid.UUID,
+    version: int,
     action: str,
     from_status: s.Status | None,
     to_status: s.Status,
@@ -72,6 +73,7 @@ async def record(
         IssueEvent(
             id=new_id(),
             issue_id=issue_id,
+            version=version,
             action=action,
             from_status=from_status.value if from_status else None,
             to_status=to_status.value,
@@ -173,7 +175,7 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID
     )
     await Issue.insert(row)
     await record(
-        issue_id=row.id, action="create", from_status=None, to_status=status, actor=actor, at=now,
+        issue_id=row.id, version=1, action="create", from_status=None, to_status=status, actor=actor, at=now,
         note=resolution, department_id=department_id, due_at=due_at,
     )
     return to_read(row.to_dict(), now)
@@ -194,7 +196,7 @@ async def history(issue_id: uuid.UUID) -> list[s.HistoryEntry]:
     rows = await IssueEvent.select(
         IssueEvent.action, IssueEvent.from_status, IssueEvent.to_status, IssueEvent.actor_id,
         IssueEvent.actor_role, IssueEvent.at, IssueEvent.note, IssueEvent.department_id, IssueEvent.due_at,
-    ).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.at).order_by(IssueEvent.id)
+    ).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.version)
     return [msgspec.convert(plain(r), s.HistoryEntry) for r in rows]
 
 

@@ -52,6 +52,9 @@ class Issue(Table, tablename="issues"):
 class IssueEvent(Table, tablename="issue_events"):
     id = UUID(primary_key=True)
     issue_id = ForeignKey(Issue, index=True)
+    # The issue's version this entry produced (creation is 1): orders the history exactly,
+    # and the unique (issue_id, version) index refuses two writes from one version.
+    version = Integer(default=1)
     action = Varchar(length=20)
     from_status = Varchar(length=20, null=True, default=None)
     to_status = Varchar(length=20)

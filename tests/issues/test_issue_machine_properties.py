@@ -140,6 +140,8 @@ async def test_random_action_sequences_keep_the_invariants(factory, disposition,
     assert len(history) == 1 + taken
     for earlier, later in zip(history, history[1:]):
         assert later.from_status == earlier.to_status
+    versions = await IssueEvent.select(IssueEvent.version).where(IssueEvent.issue_id == issue.id).order_by(IssueEvent.version)
+    assert [v["version"] for v in versions] == list(range(1, taken + 2))
 
 
 _PEOPLE: dict[str, dict] = {}
