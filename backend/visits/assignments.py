@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import msgspec
+from piccolo.query.functions.aggregate import Max
 
 from backend import clock
 from backend.db import is_unique_violation
@@ -284,6 +285,13 @@ async def handover(*, assignment_id: str, data: s.AssignmentHandover, actor: Act
 
 # -- for reminders -------------------------------------------------------------------------------
 
+def _instant(value: dt.datetime | str) -> dt.datetime:
+    """An aggregate's timestamp: SQLite hands MAX() back as the stored ISO text."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
 async def assignments_due_for_visit(*, today: dt.date) -> list[s.AssignmentDue]:
     """Active assignments whose enterprise has not been visited within its interval by `today`.
 
@@ -293,13 +301,12 @@ async def assignments_due_for_visit(*, today: dt.date) -> list[s.AssignmentDue]:
     rows = await Assignment.select().where(_active()).order_by(Assignment.id)
     if not rows:
         return []
-    last: dict[uuid.UUID, dt.datetime] = {}
-    visits = await Visit.select(Visit.enterprise_id, Visit.visited_at).where(
-        Visit.enterprise_id.is_in([r["enterprise_id"] for r in rows])
+    latest = await (
+        Visit.select(Visit.enterprise_id, Max(Visit.visited_at, alias="last"))
+        .where(Visit.enterprise_id.is_in([r["enterprise_id"] for r in rows]))
+        .group_by(Visit.enterprise_id)
     )
-    for v in visits:
-        if v["enterprise_id"] not in last or v["visited_at"] > last[v["enterprise_id"]]:
-            last[v["enterprise_id"]] = v["visited_at"]
+    last = {v["enterprise_id"]: _instant(v["last"]) for v in latest}
     teams = {a.id: a.team for a in await _read(rows)}
     due: list[s.AssignmentDue] = []
     for r in rows:

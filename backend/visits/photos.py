@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import uuid
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,22 +70,21 @@ def clean(raw: bytes) -> Cleaned:
     if len(raw) > MAX_PHOTO_BYTES:
         raise PayloadTooLarge(f"A photo may be at most {MAX_PHOTO_BYTES} bytes.", code="photo_too_large")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(raw)) as probe:
-                kind = probe.format
-                width, height = probe.size
-                if kind not in ACCEPTED:
-                    raise UnsupportedMedia(
-                        "Photos must be JPEG, PNG, WebP or HEIC images.", code="unsupported_image_type"
-                    )
-                if width * height > MAX_PHOTO_PIXELS:
-                    raise _bomb()
-                probe.verify()
+        # Our pixel limit sits below Pillow's MAX_IMAGE_PIXELS, so it refuses a bomb first; Pillow's
+        # own DecompressionBombError (at twice its limit) is caught below. No warnings filter here:
+        # changing filters is not thread-safe, and this runs in worker threads.
+        with Image.open(io.BytesIO(raw)) as probe:
+            kind = probe.format
+            width, height = probe.size
+            if kind not in ACCEPTED:
+                raise UnsupportedMedia("Photos must be JPEG, PNG, WebP or HEIC images.", code="unsupported_image_type")
+            if width * height > MAX_PHOTO_PIXELS:
+                raise _bomb()
+            probe.verify()
             with Image.open(io.BytesIO(raw)) as image:
                 image.load()
                 upright = ImageOps.exif_transpose(image)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Image.DecompressionBombError:
         raise _bomb() from None
     except UnidentifiedImageError:
         raise UnsupportedMedia("The file is not a JPEG, PNG, WebP or HEIC image.", code="not_an_image") from None

@@ -155,7 +155,6 @@ class VisitController(Controller):
     )
     async def add_photo(
         self,
-        request: Request,
         visit_id: FromPath[str],
         data: PhotoUpload,
         actor: NamedDependency[Actor],

@@ -43,10 +43,10 @@ def heic() -> bytes:
     return out.getvalue()
 
 
-def png_bomb() -> bytes:
-    """A tiny PNG whose header claims 100,000 x 100,000 pixels."""
+def png_bomb(side: int = 100_000) -> bytes:
+    """A tiny PNG whose header claims side x side pixels."""
     raw = png((1, 1))
-    width_height = struct.pack(">II", 100_000, 100_000)
+    width_height = struct.pack(">II", side, side)
     ihdr = b"IHDR" + width_height + raw[24:29]
     return raw[:8] + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr)) + raw[33:]
 
@@ -122,6 +122,7 @@ async def test_bad_uploads_are_refused_and_store_nothing(factory):
         (upload(gif.getvalue(), "photo.jpg"), 415, "unsupported_image_type"),
         (upload(good[: len(good) // 2]), 422, "corrupt_image"),
         (upload(png_bomb(), "bomb.png", "image/png"), 413, "image_too_many_pixels"),
+        (upload(png_bomb(8_000), "64mp.png", "image/png"), 413, "image_too_many_pixels"),
         ({"files": {"photo": ("a.jpg", good, "image/jpeg")}}, 422, "validation_failed"),
         ({"data": {"file": "not a file"}}, 415, "multipart_required"),
         ({"files": {"file": (None, "just text")}}, 422, "validation_failed"),

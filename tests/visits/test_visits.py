@@ -223,3 +223,11 @@ async def test_a_bad_issue_rolls_back_the_whole_visit(factory):
     reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[missing_title]))
     assert reply.status_code == 422
     assert await count(Visit) == 0 and await count(Issue) == 0
+
+
+async def test_bad_list_queries_are_422(factory):
+    setup = await assigned(factory)
+    for params in ({"from": "June"}, {"to": "2026-13-01"}, {"cursor": "abc"}, {"cursor": "WzFd"}, {"limit": 0}):
+        reply = await setup.admin.get(URL, params=params)
+        assert reply.status_code == 422, params
+        assert reply.json()["code"] == "validation_failed"
