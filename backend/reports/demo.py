@@ -22,7 +22,6 @@ from rich.progress import Progress
 from rich.table import Table as RichTable
 
 from backend import clock, db
-from backend.errors import Conflict
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
@@ -182,10 +181,6 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
         progress.advance(task)
 
 
-def console() -> Console:
-    return Console()
-
-
 def logins_table(city: City) -> RichTable:
     table = RichTable(title=f"演示账号 demo logins (password: {PASSWORD})")
     for column in ("username", "role", "who"):
@@ -213,5 +208,3 @@ async def load(*, scale: float = 1.0, quiet: bool = False) -> dict[str, int]:
         out.print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts
 
-
-__all__ = ["Conflict", "load"]

@@ -11,11 +11,10 @@ from typing import Any
 from rich.progress import Progress
 
 from backend import clock, db
-from backend.errors import Conflict, DomainError
+from backend.errors import Conflict
 from backend.ids import new_id
 from backend.orgs.tables import Enterprise, User
 from backend.reports import demo_names as names
-from backend.security.schemas import Actor
 
 WORKDAY_HOURS = (9, 17)
 NOTES = {"start": "已受理，正在协调办理", "resolve": "已协调相关单位办结，并电话回访企业", "verify": "经核实已解决"}
@@ -213,5 +212,3 @@ async def counts() -> dict[str, int]:
         out[label] = await table.count()
     return out
 
-
-__all__ = ["DomainError", "Actor", "assignments", "visits", "redemptions", "counts"]

@@ -34,7 +34,7 @@ def _download(name: str, p: Period, district: str | None, fmt: Format, tables: l
     return Download(filename=_filename(name, p, district, fmt), media_type=CSV, content=exports.to_csv(tables[0]))
 
 
-async def _report(
+def _report(
     actor: Actor, first: str | None, last: str | None, district: str | None, format_: str | None
 ) -> tuple[Period, str | None, Format]:
     p = period(first, last)
@@ -46,7 +46,7 @@ async def get_summary(
     *, actor: Actor, first: str | None, last: str | None, district: str | None = None, format_: str | None = None
 ) -> s.Summary | Download:
     """The summary as JSON; as xlsx it carries every breakdown too (one sheet each), as csv the summary only."""
-    p, d, fmt = await _report(actor, first, last, district, format_)
+    p, d, fmt = _report(actor, first, last, district, format_)
     result = await summary(period=p, district=d)
     if fmt == Format.JSON:
         return result
@@ -66,7 +66,7 @@ def _breakdown(
     async def get(
         *, actor: Actor, first: str | None, last: str | None, district: str | None = None, format_: str | None = None
     ) -> Any:
-        p, d, fmt = await _report(actor, first, last, district, format_)
+        p, d, fmt = _report(actor, first, last, district, format_)
         result = await build(period=p, district=d)
         return result if fmt == Format.JSON else _download(name, p, d, fmt, [to_table(result)])
 
