@@ -110,8 +110,10 @@ def respond_by(business_day: dt.date) -> dt.datetime:
 
 
 def _calendar(period: Period, now: dt.datetime) -> tuple[str, list[Any]]:
-    """Response deadlines for every business day an issue of the period may have been assigned on."""
-    last = max(period.first, now.astimezone(clock.SHANGHAI).date())
+    """Response deadlines for every business day an issue of the period may have been assigned on:
+    from the period's first day to today, but no further than 400 days past its last (an issue
+    first assigned later than that counts as not answered in time; it keeps the query small)."""
+    last = min(max(period.first, now.astimezone(clock.SHANGHAI).date()), period.last + dt.timedelta(days=400))
     days = [period.first + dt.timedelta(days=k) for k in range((last - period.first).days + 1)]
     return values_table("cal", ("day", "respond_by"), ("DATE", "TIMESTAMPTZ"), [(day(d), respond_by(d)) for d in days])
 

@@ -27,6 +27,12 @@ District = Annotated[str | None, QueryParameter(name="district", description="On
 FormatQ = Annotated[str | None, QueryParameter(name="format", description="json (default), xlsx or csv.")]
 
 
+DOWNLOADS = (
+    " With `format=xlsx` the reply is a workbook (Chinese headers, one sheet per table); with"
+    " `format=csv` one table as UTF-8 csv with a BOM. Dates are Asia/Shanghai, both inclusive."
+)
+
+
 def _reply(result: Any) -> Any:
     if isinstance(result, service.Download):
         return Response(
@@ -42,25 +48,25 @@ class ReportController(Controller):
     tags = ["reports"]
     guards = [requires(Role.ADMIN, Role.SECRETARY)]
 
-    @get("/summary", summary="Summary figures for a period (admin, secretary)")
+    @get("/summary", summary="Summary figures for a period (admin, secretary)", description=DOWNLOADS)
     async def summary(
         self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
     ) -> s.Summary:
         return _reply(await service.get_summary(actor=actor, first=from_, last=to, district=district, format_=format_))
 
-    @get("/by-district", summary="Figures by district (admin, secretary)")
+    @get("/by-district", summary="Figures by district (admin, secretary)", description=DOWNLOADS)
     async def by_district(
         self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
     ) -> s.DistrictBreakdown:
         return _reply(await service.get_by_district(actor=actor, first=from_, last=to, district=district, format_=format_))
 
-    @get("/by-leader", summary="Figures by leader (admin, secretary)")
+    @get("/by-leader", summary="Figures by leader (admin, secretary)", description=DOWNLOADS)
     async def by_leader(
         self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
     ) -> s.LeaderBreakdown:
         return _reply(await service.get_by_leader(actor=actor, first=from_, last=to, district=district, format_=format_))
 
-    @get("/departments", summary="Department league table: response, on-time and satisfaction rates (admin, secretary)")
+    @get("/departments", summary="Department league table: response, on-time and satisfaction rates (admin, secretary)", description=DOWNLOADS)
     async def departments(
         self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
     ) -> s.DepartmentLeague:
