@@ -9,6 +9,7 @@ from backend import clock
 from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
 from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, new_jti
+from backend.cards.images import CardFace, business_date
 from backend.cards.service import get_card_row, my_card, read
 from backend.cards.tables import Card
 from backend.errors import Conflict
@@ -26,6 +27,13 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
 
 
+MAX_ENT_CHARS = 16  # a CJK character costs 4 characters of base64: keep the QR at version <= 20
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_ENT_CHARS else name[: MAX_ENT_CHARS - 1] + "…"
+
+
 def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
     return {
         "iss": settings.public_base_url,
@@ -35,7 +43,7 @@ def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
         "exp": int(row["valid_until"].timestamp()),
         "services": [x for x in row["services"].split(",") if x],
         "name": mask_name(row["holder_name"] or ""),
-        "ent": row["enterprise_name"] or "",
+        "ent": _short(row["enterprise_name"] or ""),
         "status": {"status_list": {"idx": row["status_idx"], "uri": statuslist.uri(row["status_list"])}},
     }
 
@@ -77,10 +85,8 @@ async def presentation(*, actor: Actor) -> s.TokenRead:
 __all__ = ["credential", "presentation", "mask_name"]
 
 
-async def card_face(*, card_id: str, actor: Actor) -> "CardFace":
+async def card_face(*, card_id: str, actor: Actor) -> CardFace:
     """What card.png shows (signing the credential first if the card has none yet)."""
-    from backend.cards.images import CardFace, business_date
-
     token = await credential(card_id=card_id, actor=actor)
     row = await get_card_row(card_id=card_id, actor=actor)
     card = read(row)

@@ -159,8 +159,10 @@ async def _load() -> KeyRing:
         public={r["kid"]: Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(r["public_key"] + "=" * (-len(r["public_key"]) % 4))) for r in published},
         jwks={"keys": [jwk(r["kid"], r["public_key"]) for r in published]},
         loaded_at=time.monotonic(),
-        version=_RING.version + 1,
+        version=_RING.version,
     )
+    if ring.jwks != _RING.jwks:  # checked-token caches are keyed by version: bump only on change
+        ring.version += 1
     return ring
 
 

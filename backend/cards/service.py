@@ -240,3 +240,17 @@ async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
                        enterprise_id=str(r["enterprise_id"]), valid_until=r["valid_until"])
         for r in rows
     ]
+
+
+async def card_figures(*, start: dt.datetime, end: dt.datetime, district: str | None = None) -> dict[str, int]:
+    """For the summary report: cards issued in [start, end), and every card's status as of now."""
+    query = Card.select(Card.status, Card.valid_until, Card.issued_at)
+    if district is not None:
+        query = query.where(Card.enterprise_id.district == district)
+    figures = {"issued": 0, "active": 0, "suspended": 0, "revoked": 0, "expired": 0}
+    now = clock.now()
+    for row in await query:
+        if start <= row["issued_at"] < end:
+            figures["issued"] += 1
+        figures[derived_status(row["status"], row["valid_until"], now).value] += 1
+    return figures

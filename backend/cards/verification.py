@@ -15,6 +15,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from piccolo.query.functions.aggregate import Count
+
 from backend import clock, db
 from backend.cards import keys
 from backend.cards import schemas as s
@@ -258,3 +260,16 @@ async def list_redemptions(
     return [_redemption(r) for r in rows], next_cursor
 
 
+
+
+async def redemption_figures(*, start: dt.datetime, end: dt.datetime, district: str | None = None) -> dict[str, Any]:
+    """For the summary report: redemptions in [start, end), in total and by service (all six listed)."""
+    query = Redemption.select(Redemption.service, Count(Redemption.id, alias="n")).where(
+        (Redemption.at >= start) & (Redemption.at < end)
+    ).group_by(Redemption.service)
+    if district is not None:
+        query = query.where(Redemption.service_point_id.district == district)
+    by_service = {x.value: 0 for x in Service}
+    for row in await query:
+        by_service[row["service"]] = row["n"]
+    return {"total": sum(by_service.values()), "by_service": by_service}

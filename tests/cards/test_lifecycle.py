@@ -115,11 +115,12 @@ async def test_roles(world):
     callers = await world.factory.callers()
     base = f"/api/v1/cards/{world.card['id']}"
     for role, caller in callers.items():
-        write = await caller.post(f"{base}/suspend", json=REASON)
-        create = await caller.post("/api/v1/cards", json={})
         if role == "admin":
             continue
-        assert write.status_code == 403 and create.status_code == 403, role
+        for action, body in (("suspend", REASON), ("reinstate", REASON), ("revoke", REASON),
+                             ("renew", {"valid_until": "2040-01-01T00:00:00+08:00"})):
+            assert (await caller.post(f"{base}/{action}", json=body)).status_code == 403, (role, action)
+        assert (await caller.post("/api/v1/cards", json={})).status_code == 403, role
         read = await caller.get(base)
         expected = {"secretary": 200, "leader": 200, "entrepreneur": 404, "department": 403, "service_staff": 403}
         assert read.status_code == expected[role], role
@@ -131,6 +132,7 @@ async def test_roles(world):
     assert (await callers["entrepreneur"].get(f"{base}/credential")).status_code == 404
     assert (await callers["secretary"].get(f"{base}/credential")).status_code == 403
     assert (await world.admin.get("/api/v1/cards/not-a-uuid")).status_code == 404
+    assert [h["action"] for h in (await world.admin.get(base)).json()["history"]] == ["issue"]
 
 
 async def test_a_district_admin_sees_only_their_district(world):

@@ -76,3 +76,16 @@ def test_a_signing_key_from_the_environment(tmp_path):
     kid, active = out.stdout.split()
     assert kid == active
     assert not list((tmp_path / "keys").glob("card-*.pem")) if (tmp_path / "keys").exists() else True
+
+
+async def test_figures_for_the_summary_report(world):
+    from backend.cards.service import card_figures
+    from backend.cards.verification import redemption_figures
+
+    await world.verify(await world.credential())
+    start, end = clock.now() - dt.timedelta(days=1), clock.now() + dt.timedelta(days=1)
+    assert await card_figures(start=start, end=end) == {"issued": 1, "active": 1, "suspended": 0, "revoked": 0, "expired": 0}
+    assert (await card_figures(start=start, end=end, district="仓山区"))["issued"] == 0
+    figures = await redemption_figures(start=start, end=end)
+    assert figures["total"] == 1 and figures["by_service"]["medical"] == 1 and figures["by_service"]["legal"] == 0
+    assert (await redemption_figures(start=start, end=end, district="仓山区"))["total"] == 0

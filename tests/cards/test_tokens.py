@@ -107,3 +107,26 @@ async def test_the_openapi_document_lists_the_card_endpoints(client):
                  "/api/v1/cards/{card_id}/card.png", "/api/v1/me/card/presentation", "/api/v1/verifications",
                  "/api/v1/redemptions", "/api/v1/status-lists/{list_id}", "/.well-known/jwks.json"):
         assert path in paths, path
+
+
+async def test_a_key_rotated_by_another_process_is_picked_up(world):
+    """Another process rotates (straight in the database): this one learns the key on first sight of its kid."""
+    await keys.ring()  # this process has the old ring cached
+    new_key = keys._new_file_key()
+    new_kid = await keys._register(new_key, activate=True)
+    _, claims = forge.parts(await world.credential())
+    token = forge.ed25519({"alg": "EdDSA", "kid": new_kid, "typ": "greencard+jwt"}, claims, new_key)
+    assert (await world.verify(token))["result"] == "valid"
+
+
+def test_the_longest_credential_still_fits_a_version_20_qr():
+    from backend.cards.credentials import encode
+    from backend.cards.issuing import _short
+
+    base = "https://greencard.fuzhou.gov.cn"
+    claims = {"iss": base, "sub": "GC-2026-000123", "iat": 1795000000, "nbf": 1795000000, "exp": 1889000000,
+              "services": ["education", "medical", "tourism", "transport", "legal", "government"],
+              "name": mask_name("欧阳娜娜"), "ent": _short("福州市鼓楼区绿源新能源科技股份有限公司第一分公司"),
+              "status": {"status_list": {"idx": 131071, "uri": f"{base}/api/v1/status-lists/12"}}}
+    token = encode(claims, typ="greencard+jwt", kid="AbCdEfGh", key=keys.Ed25519PrivateKey.generate())
+    assert len(token) <= 666 and images.qr_version(token) <= 20  # 666 bytes: version 20 at level M
