@@ -37,7 +37,10 @@ def _with_etag(response: Response) -> Response:
     return response
 
 
-async def _keyed(request: Request, actor: Actor, key: str | None, data: Any, work: Any, status_code: int, *extra: Any) -> Response:
+async def _keyed(
+    request: Request, actor: Actor, key: str | None, data: Any, work: Any, status_code: int, *extra: Any
+) -> Response:
+    """Run `work` under the Idempotency-Key (if any) and reply with the issue's ETag."""
     return _with_etag(
         await idempotency.run(
             actor=actor,
@@ -56,7 +59,11 @@ class IssueController(Controller):
 
     @post("/", guards=[requires(*service.FILERS)], summary="Raise an issue (owners: for their own enterprise)")
     async def create(
-        self, request: Request, data: JSONBody[s.IssueCreate], actor: NamedDependency[Actor], idempotency_key: IdempotencyKey = None
+        self,
+        request: Request,
+        data: JSONBody[s.IssueCreate],
+        actor: NamedDependency[Actor],
+        idempotency_key: IdempotencyKey = None,
     ) -> Response[s.IssueRead]:
         return await _keyed(
             request, actor, idempotency_key, data, lambda: service.create_issue(data=data, actor=actor), 201

@@ -237,7 +237,8 @@ def filtered(
                 | Issue.due_at.is_null()
                 | (Issue.due_at >= (now or clock.now()))
             )
-    for raw, column, field in ((enterprise_id, Issue.enterprise_id, "enterprise_id"), (department_id, Issue.department_id, "department_id")):
+    by_id = ((enterprise_id, Issue.enterprise_id, "enterprise_id"), (department_id, Issue.department_id, "department_id"))
+    for raw, column, field in by_id:
         if raw is not None:
             value = parse_id(raw)
             if value is None:

@@ -128,8 +128,8 @@ async def transition(
         changes = await _plan(row, data, actor, now)
         if await _compare_and_set(row, changes, now):
             await record(
-                issue_id=row["id"], version=row["version"] + 1, action=data.action.value, from_status=S(row["status"]),
-                to_status=S(changes["status"]), actor=actor, at=now, note=data.note,
+                issue_id=row["id"], version=row["version"] + 1, action=data.action.value,
+                from_status=S(row["status"]), to_status=S(changes["status"]), actor=actor, at=now, note=data.note,
                 department_id=changes.get("department_id"), due_at=changes.get("due_at"),
             )
             return await detail(await visible_row(issue_id=issue_id, actor=actor))
@@ -163,8 +163,8 @@ async def give_feedback(
             changes |= await _to_department(row, None, None, now) if target == S.ASSIGNED else {"due_at": None}
         if await _compare_and_set(row, changes, now):
             await record(
-                issue_id=row["id"], version=row["version"] + 1, action=action, from_status=status, to_status=target, actor=actor, at=now,
-                note=note, department_id=changes.get("department_id"), due_at=changes.get("due_at"),
+                issue_id=row["id"], version=row["version"] + 1, action=action, from_status=status,
+                to_status=target, actor=actor, at=now, note=note, department_id=changes.get("department_id"), due_at=changes.get("due_at"),
             )
             return await detail(await visible_row(issue_id=issue_id, actor=actor))
         if if_match is not None:

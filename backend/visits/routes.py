@@ -132,13 +132,16 @@ class VisitController(Controller):
         leader_id: FromQuery[str | None] = None,
         start: Annotated[dt.date | None, QueryParameter(name="from", description="First day (Asia/Shanghai), inclusive.")] = None,
         end: Annotated[dt.date | None, QueryParameter(name="to", description="Last day (Asia/Shanghai), inclusive.")] = None,
+        far_from_enterprise: Annotated[
+            bool | None, QueryParameter(description="Admins and secretaries: only visits logged over 1 km away (or not).")
+        ] = None,
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.VisitRead]:
         return page(
             await visit_log.get_all(
                 actor=actor, enterprise_id=enterprise_id, chamber_id=chamber_id, leader_id=leader_id,
-                start=start, end=end, limit=limit, cursor=cursor,
+                start=start, end=end, limit=limit, cursor=cursor, far=far_from_enterprise,
             )
         )
 

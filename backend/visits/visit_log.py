@@ -103,9 +103,14 @@ async def get_all(
     end: dt.date | None,
     limit: int,
     cursor: str | None,
+    far: bool | None = None,
 ) -> tuple[list[s.VisitRead], str | None]:
     """Visits the actor may see, newest first; `start`/`end` are inclusive Shanghai dates."""
     query = await scope(Visit.select(), actor)
+    if far is not None:
+        if actor.role not in SEES_DISTANCE:
+            raise Forbidden("Only admins and secretaries filter by the distance flag.", code="flag_hidden")
+        query = query.where(Visit.far_from_enterprise == far)
     for raw, column in (
         (enterprise_id, Visit.enterprise_id),
         (chamber_id, Visit.chamber_id),

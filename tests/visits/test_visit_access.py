@@ -64,6 +64,13 @@ async def test_a_department_user_on_the_team_sees_the_enterprise_visits(factory)
     await setup.admin.patch(f"/api/v1/assignments/{setup.assignment['id']}", json={"team": [dept.id]})
     visit_id = await log(dept, setup.enterprise.id)
     assert [a["id"] for a in (await dept.get("/api/v1/assignments")).json()["items"]] == [setup.assignment["id"]]
+    with_issue = {
+        "enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T10:00:00+08:00", "summary": "走访",
+        "issues": [{"title": "t", "description": "d", "category": "c", "disposition": "on_spot"}],
+    }
+    refused = await dept.post(URL, json=with_issue)
+    assert refused.status_code == 403
+    assert await count(Visit) == 1
     assert [v["id"] for v in (await dept.get(URL)).json()["items"]] == [visit_id]
 
 

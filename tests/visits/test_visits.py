@@ -78,6 +78,13 @@ async def test_visit_far_from_the_enterprise_is_flagged_for_secretaries(factory)
     assert 1900 < seen["distance_m"] < 2100
     listed = (await secretary.get(URL)).json()["items"]
     assert listed[0]["far_from_enterprise"] is True
+    near = await setup.leader.post(URL, json=visit_body(setup.enterprise.id))
+    flagged = (await secretary.get(URL, params={"far_from_enterprise": "true"})).json()["items"]
+    assert [v["id"] for v in flagged] == [reply.json()["id"]]
+    unflagged = (await secretary.get(URL, params={"far_from_enterprise": "false"})).json()["items"]
+    assert [v["id"] for v in unflagged] == [near.json()["id"]]
+    hidden = await setup.leader.get(URL, params={"far_from_enterprise": "true"})
+    assert hidden.status_code == 403 and hidden.json()["code"] == "flag_hidden"
 
 
 async def test_no_flag_without_a_location(factory):
