@@ -12,7 +12,7 @@ from backend import db
 from backend.settings import settings
 
 # Domains that add commands: each module has `register(subparsers)`.
-DOMAIN_COMMANDS: list[str] = ["backend.cards.commands", "backend.reminders.commands"]
+DOMAIN_COMMANDS: list[str] = ["backend.cards.commands", "backend.reminders.commands", "backend.reports.commands"]
 
 
 def run_async(work: Callable[[], Awaitable[Any]]) -> Any:

@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "backend.visits.piccolo_app",
         "backend.issues.piccolo_app",
         "backend.reminders.piccolo_app",
+        "backend.reports.piccolo_app",
     ]
 )

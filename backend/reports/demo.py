@@ -1,0 +1,210 @@
+"""`python -m backend demo-data`: a demo city (福州, 13 districts) with a year of activity.
+
+Rows go through the domains' services, so their rules hold (credit codes, card numbers and
+status-list slots, assignments, the issue state machine); the clock is set to each action's
+moment so a year of history reads like one. Redemptions are inserted directly (a scan needs a
+live token). Deterministic: every phase draws from its own seeded random generator. Idempotent:
+registry rows are found by natural key (username, credit code, name) before being created, and
+the activity phases (visits with their issues, redemptions) run only when the demo city has none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table as RichTable
+
+from backend import clock, db
+from backend.orgs import schemas as o
+from backend.orgs import service as orgs
+from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
+from backend.reports import demo_names as names
+from backend.ids import new_id
+from backend.security.passwords import hash_password
+from backend.security.schemas import Actor, Role
+
+PASSWORD = "Demo-2026-fz"
+SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="demo-data", role=Role.ADMIN)
+
+
+@dataclass
+class City:
+    """What the demo city holds, as ids, for the activity phases."""
+
+    departments: list[str] = field(default_factory=list)
+    enterprises: list[dict[str, Any]] = field(default_factory=list)
+    leaders: dict[str, list[Actor]] = field(default_factory=dict)  # district -> leaders
+    department_staff: dict[str, Actor] = field(default_factory=dict)  # department id -> staff
+    owners: dict[str, Actor] = field(default_factory=dict)  # enterprise id -> card holder
+    points: list[dict[str, Any]] = field(default_factory=list)
+    chambers: list[dict[str, Any]] = field(default_factory=list)
+    secretary: Actor | None = None
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _actor(user: Any) -> Actor:
+    return Actor(id=str(user["id"]), username=user["username"], role=Role(user["role"]), district=user["district"],
+                 enterprise_id=str(user["enterprise_id"]) if user["enterprise_id"] else None,
+                 service_point_id=str(user["service_point_id"]) if user["service_point_id"] else None,
+                 department_id=str(user["department_id"]) if user["department_id"] else None)
+
+
+_hash: dict[str, str] = {}
+
+
+async def _user(city: City, username: str, role: Role, display: str, *, district: str | None = None,
+                login: bool = True, **links: str) -> Actor:
+    """Find or create a demo user. Every demo account shares one password, so it is hashed once
+    (Argon2 at production cost takes a good part of a second per hash) and the row inserted with
+    the links `create_user` would check."""
+    row = await User.select().where(User.username == username).first()
+    if row is None:
+        if "hash" not in _hash:
+            _hash["hash"] = await hash_password(PASSWORD)
+        async with db.transaction():
+            await User.insert(User(
+                id=new_id(), username=username, password_hash=_hash["hash"], role=role.value, display_name=display,
+                district=district, active=True, created_at=clock.now(),
+                **{k: uuid.UUID(v) for k, v in links.items()},
+            ))
+        row = await User.select().where(User.username == username).first()
+    if login:
+        city.logins.append((username, role.value, display + (f"（{district}）" if district else "")))
+    return _actor(row)
+
+
+async def registry(city: City, scale: float, progress: Progress) -> None:
+    """Departments, enterprises, service points, chambers, and a user for every role."""
+    rng = random.Random("demo-registry")
+    per_district = max(2, round(23 * scale))
+    task = progress.add_task("机构与用户 registry", total=len(names.DEPARTMENTS) + per_district * 13 + 60)
+    for name in names.DEPARTMENTS:
+        row = await Department.select(Department.id).where(Department.name == name).first()
+        if row is None:
+            row = {"id": (await orgs.create_department(data=o.DepartmentCreate(name=name))).id}
+        city.departments.append(str(row["id"]))
+        progress.advance(task)
+    for district in names.DISTRICTS:
+        for k in range(per_district):
+            code = names.credit_code(district, k)
+            title, industry = names.enterprise_name(rng, district)
+            lat, lon = 26.07 + rng.uniform(-0.3, 0.3), 119.30 + rng.uniform(-0.4, 0.4)
+            row = await Enterprise.select(Enterprise.id, Enterprise.district).where(Enterprise.credit_code == code).first()
+            if row is None:
+                async with db.transaction():
+                    made = await orgs.create_enterprise(data=o.EnterpriseCreate(
+                        name=title, credit_code=code, district=district, industry=industry,
+                        address=f"福州市{district}{rng.choice(names.WORDS)}路{rng.randrange(1, 300)}号",
+                        latitude=round(lat, 6), longitude=round(lon, 6)), actor=SYSTEM)
+                row = {"id": made.id, "district": district}
+            city.enterprises.append({"id": str(row["id"]), "district": row["district"]})
+            progress.advance(task)
+    for service, point_names in names.SERVICE_POINTS.items():
+        for name in point_names:
+            row = await ServicePoint.select(ServicePoint.id, ServicePoint.service).where(ServicePoint.name == name).first()
+            if row is None:
+                made = await orgs.create_service_point(data=o.ServicePointCreate(
+                    name=name, service=o.Service(service), district=names.SERVICE_POINT_DISTRICT[name]), actor=SYSTEM)
+                row = {"id": made.id, "service": service}
+            city.points.append({"id": str(row["id"]), "service": row["service"], "name": name})
+    for district in names.DISTRICTS:
+        name = f"福州市{district}工商业联合会" if district != "福清市" else "福清市工商业联合会"
+        row = await Chamber.select(Chamber.id).where(Chamber.name == name).first()
+        if row is None:
+            row = {"id": (await orgs.create_chamber(data=o.ChamberCreate(name=name, district=district), actor=SYSTEM)).id}
+        city.chambers.append({"id": str(row["id"]), "district": district})
+
+    await _user(city, "demo_admin", Role.ADMIN, "营商办管理员")
+    city.secretary = await _user(city, "demo_secretary", Role.SECRETARY, "营商办秘书")
+    await _user(city, "demo_secretary_gulou", Role.SECRETARY, "鼓楼区营商办秘书", district="鼓楼区")
+    await _user(city, "demo_leader_city", Role.LEADER, "市领导" + names.person(rng))
+    for district, pinyin in names.PINYIN.items():
+        city.leaders[district] = [
+            await _user(city, f"demo_leader_{pinyin}{k}", Role.LEADER, f"{district}挂钩领导{names.person(rng)}",
+                        district=district, login=(k == 1 and district == "鼓楼区"))
+            for k in (1, 2)
+        ]
+        progress.advance(task, 2)
+    for k, department_id in enumerate(city.departments, 1):
+        city.department_staff[department_id] = await _user(
+            city, f"demo_dept_{k:02d}", Role.DEPARTMENT, f"{names.DEPARTMENTS[k - 1]}经办人",
+            department_id=department_id, login=k == 1)
+        progress.advance(task)
+    for k, point in enumerate(city.points, 1):
+        await _user(city, f"demo_staff_{k:02d}", Role.SERVICE_STAFF, f"{point['name']}工作人员",
+                    service_point_id=point["id"], login=k == 1)
+    progress.update(task, completed=progress.tasks[task].total)
+
+
+async def cards(city: City, scale: float, progress: Progress) -> None:
+    """100 green cards (10 at --scale 0.1), issued over the past year through the cards service."""
+    from backend.cards import service as cards_service
+    from backend.cards.schemas import CardCreate
+    from backend.cards.tables import Card
+
+    rng = random.Random("demo-cards")
+    count = max(5, round(100 * scale))
+    task = progress.add_task("绿卡 cards", total=count)
+    now = clock.now()
+    holders = rng.sample(city.enterprises, min(count, len(city.enterprises)))
+    for k, enterprise in enumerate(holders, 1):
+        owner = await _user(city, f"demo_owner_{k:03d}", Role.ENTREPRENEUR, f"企业家{names.person(rng)}",
+                            enterprise_id=enterprise["id"], login=k == 1)
+        city.owners[enterprise["id"]] = owner
+        services = sorted(rng.sample([s.value for s in o.Service], rng.randrange(3, 7)))
+        issued = now - dt.timedelta(days=rng.randrange(1, 365), hours=rng.randrange(0, 9))
+        if not await Card.exists().where(Card.holder_id == uuid.UUID(owner.id)):
+            clock.set_now(issued)
+            try:
+                async with db.transaction():
+                    card = await cards_service.create_card(
+                        data=CardCreate(holder_id=owner.id, enterprise_id=enterprise["id"],
+                                        services=[o.Service(s) for s in services], batch=f"{issued.year}年第{(issued.month + 2) // 3}批"),
+                        actor=SYSTEM)
+                # Every 15th card suspended (failed the annual review), every 40th revoked.
+                action = "suspend" if k % 15 == 2 else "revoke" if k % 40 == 3 else None
+                if action:
+                    clock.set_now(issued + dt.timedelta(days=rng.randrange(1, 30)))
+                    async with db.transaction():
+                        await cards_service.change_status(card_id=card.id, action=action,
+                                                          reason="年度复核未通过" if action == "suspend" else "列入严重失信名单",
+                                                          actor=SYSTEM)
+            finally:
+                clock.set_now(None)
+        progress.advance(task)
+
+
+def logins_table(city: City) -> RichTable:
+    table = RichTable(title=f"演示账号 demo logins (password: {PASSWORD})")
+    for column in ("username", "role", "who"):
+        table.add_column(column)
+    for row in city.logins:
+        table.add_row(*row)
+    return table
+
+
+async def load(*, scale: float = 1.0, quiet: bool = False) -> dict[str, int]:
+    """Load (or complete) the demo city; returns the row counts of the tables it fills."""
+    from backend.reports import demo_activity
+
+    city = City()
+    out = Console(quiet=quiet)
+    with Progress(console=out, transient=quiet) if not quiet else nullcontext(Progress(disable=True)) as progress:
+        await registry(city, scale, progress)
+        await cards(city, scale, progress)
+        await demo_activity.assignments(city, progress)
+        await demo_activity.visits(city, scale, progress)
+        await demo_activity.redemptions(city, scale, progress)
+    counts = await demo_activity.counts()
+    if not quiet:
+        out.print(logins_table(city))
+        out.print(", ".join(f"{k} {v}" for k, v in counts.items()))
+    return counts
+
