@@ -33,11 +33,25 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     return _calendar().get_nth_working_day(day, n)
 
 
+@functools.cache
+def _year_counts(year: int) -> tuple[int, ...]:
+    """Working days from 1 January of `year` up to and including each day of it."""
+    counts, total, day = [], 0, dt.date(year, 1, 1)
+    while day.year == year:
+        total += is_working_day(day)
+        counts.append(total)
+        day += dt.timedelta(days=1)
+    return tuple(counts)
+
+
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]: how many working days have passed from start to end."""
     if end <= start:
         return 0
-    return sum(is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+    whole_years = sum(_year_counts(y)[-1] for y in range(start.year, end.year))
+    return whole_years + _year_counts(end.year)[end.timetuple().tm_yday - 1] - _year_counts(start.year)[
+        start.timetuple().tm_yday - 1
+    ]
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -26,3 +26,12 @@ def test_working_hours():
     friday_evening = dt.datetime(2026, 11, 27, 19, 0, tzinfo=SHANGHAI)
     assert workdays.next_working_hours(friday_evening) == dt.datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)
     assert workdays.working_days_between(dt.date(2026, 11, 27), dt.date(2026, 11, 30)) == 1
+
+
+def test_working_days_between_agrees_with_counting_day_by_day():
+    start = dt.date(2025, 12, 20)
+    for span in (0, 1, 7, 15, 40, 400):
+        end = start + dt.timedelta(days=span)
+        by_day = sum(workdays.is_working_day(start + dt.timedelta(days=i)) for i in range(1, span + 1))
+        assert workdays.working_days_between(start, end) == by_day
+    assert workdays.working_days_between(dt.date(2026, 10, 1), dt.date(2026, 9, 1)) == 0
