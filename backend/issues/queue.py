@@ -81,15 +81,7 @@ def _days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> tuple[int, in
 
 
 async def review_queue(
-    *,
-    actor: Actor,
-    status: s.Status | None = None,
-    overdue: bool | None = None,
-    enterprise_id: str | None = None,
-    department_id: str | None = None,
-    district: str | None = None,
-    limit: int,
-    cursor: str | None,
+    *, actor: Actor, filters: s.IssueFilter = s.IssueFilter(), limit: int, cursor: str | None
 ) -> tuple[list[s.QueueItem], str | None]:
     """Unresolved issues the reviewer may see, overdue first, then nearest deadline."""
     if actor.role not in REVIEWERS:
@@ -100,10 +92,7 @@ async def review_queue(
 
     def query_of() -> Any:
         query = Issue.select().where(scope & Issue.status.is_in(unresolved))
-        return filtered(
-            query, status=status, overdue=overdue, enterprise_id=enterprise_id,
-            department_id=department_id, district=district, now=now,
-        )
+        return filtered(query, filters, now=now)
 
     rows, next_cursor = await _page(query_of, limit, cursor)
     enterprises = await _names(Enterprise, Enterprise.name, {r["enterprise_id"] for r in rows})

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from backend import idempotency
@@ -26,6 +26,22 @@ IfMatch = Annotated[
     HeaderParameter(name="If-Match", required=False, description="The ETag read last; a stale one answers 412."),
 ]
 Overdue = Annotated[bool | None, QueryParameter(name="overdue", required=False, description="true: only overdue issues.")]
+
+
+async def issue_filter(
+    status: FromQuery[s.Status | None] = None,
+    overdue: Overdue = None,
+    enterprise_id: FromQuery[str | None] = None,
+    department_id: FromQuery[str | None] = None,
+    district: FromQuery[str | None] = None,
+) -> s.IssueFilter:
+    """The filters of `GET /issues` and the review queue, read once from the query string."""
+    return s.IssueFilter(
+        status=status, overdue=overdue, enterprise_id=enterprise_id, department_id=department_id, district=district
+    )
+
+
+FILTERS = {"filters": Provide(issue_filter)}
 
 
 def _with_etag(response: Response) -> Response:
@@ -55,6 +71,7 @@ async def _keyed(
 class IssueController(Controller):
     path = "/api/v1/issues"
     tags = ["issues"]
+    dependencies = FILTERS
     guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT, Role.ENTREPRENEUR)]
 
     @post("/", guards=[requires(*service.FILERS)], summary="Raise an issue (owners: for their own enterprise)")
@@ -73,19 +90,12 @@ class IssueController(Controller):
     async def list(
         self,
         actor: NamedDependency[Actor],
-        status: FromQuery[s.Status | None] = None,
-        overdue: Overdue = None,
-        enterprise_id: FromQuery[str | None] = None,
-        department_id: FromQuery[str | None] = None,
-        district: FromQuery[str | None] = None,
+        filters: NamedDependency[s.IssueFilter],
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.IssueRead]:
         return page(
-            await service.list_issues(
-                actor=actor, status=status, overdue=overdue, enterprise_id=enterprise_id,
-                department_id=department_id, district=district, limit=limit, cursor=cursor,
-            )
+            await service.list_issues(actor=actor, filters=filters, limit=limit, cursor=cursor)
         )
 
     @get("/{issue_id:str}", summary="Read an issue with its history (and its ETag)")
@@ -133,25 +143,19 @@ class IssueController(Controller):
 class ReviewQueueController(Controller):
     path = "/api/v1/review-queue"
     tags = ["issues"]
+    dependencies = FILTERS
     guards = [requires(Role.SECRETARY, Role.ADMIN)]
 
     @get("/", summary="Unresolved issues, overdue first, then nearest deadline (secretaries)")
     async def list(
         self,
         actor: NamedDependency[Actor],
-        status: FromQuery[s.Status | None] = None,
-        overdue: Overdue = None,
-        enterprise_id: FromQuery[str | None] = None,
-        department_id: FromQuery[str | None] = None,
-        district: FromQuery[str | None] = None,
+        filters: NamedDependency[s.IssueFilter],
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.QueueItem]:
         return page(
-            await queue.review_queue(
-                actor=actor, status=status, overdue=overdue, enterprise_id=enterprise_id,
-                department_id=department_id, district=district, limit=limit, cursor=cursor,
-            )
+            await queue.review_queue(actor=actor, filters=filters, limit=limit, cursor=cursor)
         )
 
 

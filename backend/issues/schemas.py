@@ -154,3 +154,13 @@ class UnresolvedDigest(msgspec.Struct, frozen=True):
     unresolved: int
     overdue: int
     first: list[tuple[str, str, bool]]  # (id, title, overdue), overdue ones first
+
+
+class IssueFilter(msgspec.Struct, frozen=True):
+    """The filters every issue list shares (`GET /issues` and the review queue)."""
+
+    status: Status | None = None
+    overdue: bool | None = None
+    enterprise_id: str | None = None
+    department_id: str | None = None
+    district: str | None = None

@@ -210,17 +210,10 @@ async def get_issue(*, issue_id: str, actor: Actor) -> s.IssueDetail:
     return await detail(await visible_row(issue_id=issue_id, actor=actor))
 
 
-def filtered(
-    query: Any,
-    *,
-    status: s.Status | None = None,
-    overdue: bool | None = None,
-    enterprise_id: str | None = None,
-    department_id: str | None = None,
-    district: str | None = None,
-    now: dt.datetime | None = None,
-) -> Any:
+def filtered(query: Any, filters: s.IssueFilter, *, now: dt.datetime | None = None) -> Any:
     """`query` narrowed by the list filters every issue list shares."""
+    status, overdue, district = filters.status, filters.overdue, filters.district
+    enterprise_id, department_id = filters.enterprise_id, filters.department_id
     if status is not None:
         query = query.where(Issue.status == status.value)
     if overdue is not None:
@@ -250,23 +243,12 @@ def filtered(
 
 
 async def list_issues(
-    *,
-    actor: Actor,
-    status: s.Status | None = None,
-    overdue: bool | None = None,
-    enterprise_id: str | None = None,
-    department_id: str | None = None,
-    district: str | None = None,
-    limit: int,
-    cursor: str | None,
+    *, actor: Actor, filters: s.IssueFilter = s.IssueFilter(), limit: int, cursor: str | None
 ) -> tuple[list[s.IssueRead], str | None]:
     """The issues `actor` may see, filtered, oldest first."""
     now = clock.now()
     query = Issue.select().where(await visible(actor))
-    query = filtered(
-        query, status=status, overdue=overdue, enterprise_id=enterprise_id,
-        department_id=department_id, district=district, now=now,
-    )
+    query = filtered(query, filters, now=now)
     rows, next_cursor = await page_by_id(query, Issue.id, limit=limit, cursor=cursor)
     return [to_read(r, now) for r in rows], next_cursor
 

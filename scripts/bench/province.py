@@ -286,13 +286,13 @@ async def time_all(runs: int) -> None:
     except ImportError:
         print("(no review queue in this build)")
     from backend.issues import service as issues
-    from backend.issues.schemas import Status
+    from backend.issues.schemas import IssueFilter, Status
 
     work += [
         ("issue list, status=in_progress, first page", lambda: issues.list_issues(
-            actor=secretary, status=Status.IN_PROGRESS, limit=50, cursor=None)),
+            actor=secretary, filters=IssueFilter(status=Status.IN_PROGRESS), limit=50, cursor=None)),
         ("issue list, overdue=true & district, first page", lambda: issues.list_issues(
-            actor=secretary, overdue=True, district=district, limit=50, cursor=None)),
+            actor=secretary, filters=IssueFilter(overdue=True, district=district), limit=50, cursor=None)),
     ]
     for label, job in work:
         await job()  # warm the cache and the plan
