@@ -44,16 +44,17 @@ def to(type_: type[T], row: dict[str, Any]) -> T:
 
 
 async def page_by_id(
-    query: Select, id_column: Column, *, limit: int, cursor: str | None
+    query: Select, id_column: Column, *, limit: int, cursor: str | None, newest_first: bool = False
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of `query` in id order (ids are time-ordered UUIDv7s, so this is creation order)."""
     if cursor:
         values = decode_cursor(cursor)
         try:
-            query = query.where(id_column > uuid.UUID(str(values[0])))
+            last = uuid.UUID(str(values[0]))
         except (ValueError, IndexError):
             raise ValidationFailed("The cursor is not valid.", field="cursor") from None
-    rows = await query.order_by(id_column).limit(limit + 1).run()
+        query = query.where(id_column < last if newest_first else id_column > last)
+    rows = await query.order_by(id_column, ascending=not newest_first).limit(limit + 1).run()
     if len(rows) > limit:
         rows = rows[:limit]
         return rows, encode_cursor([str(rows[-1][id_column._meta.name])])

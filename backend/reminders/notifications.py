@@ -8,9 +8,9 @@ from typing import Any
 import msgspec
 
 from backend import clock
-from backend.errors import NotFound, ValidationFailed
+from backend.errors import NotFound
 from backend.ids import new_id, parse_id
-from backend.pagination import decode_cursor, encode_cursor
+from backend.pagination import page_by_id
 from backend.reminders import schemas as s
 from backend.reminders.tables import Notification
 from backend.security.schemas import Actor
@@ -67,17 +67,7 @@ async def list_notifications(
         query = query.where(Notification.read_at.is_null())
     elif unread is False:
         query = query.where(Notification.read_at.is_not_null())
-    if cursor:
-        values = decode_cursor(cursor)
-        last = parse_id(str(values[0])) if values else None
-        if last is None:
-            raise ValidationFailed("The cursor is not valid.", field="cursor")
-        query = query.where(Notification.id < last)
-    rows = await query.order_by(Notification.id, ascending=False).limit(limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor([str(rows[-1]["id"])])
+    rows, next_cursor = await page_by_id(query, Notification.id, limit=limit, cursor=cursor, newest_first=True)
     return s.NotificationPage(
         items=[_read(r) for r in rows], next_cursor=next_cursor, unread_count=await unread_count(actor=actor)
     )

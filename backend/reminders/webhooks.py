@@ -18,7 +18,7 @@ import msgspec
 from backend import clock
 from backend.errors import NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
-from backend.pagination import decode_cursor, encode_cursor, page_by_id
+from backend.pagination import page_by_id
 from backend.reminders import schemas as s
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 from backend.security.schemas import Actor
@@ -131,16 +131,7 @@ async def list_deliveries(
     query = WebhookDelivery.select(*_DELIVERY_COLUMNS).where(WebhookDelivery.webhook_id == uuid.UUID(hook.id))
     if status:
         query = query.where(WebhookDelivery.status == status.value)
-    if cursor:
-        last = parse_id(str((decode_cursor(cursor) or [""])[0]))
-        if last is None:
-            raise ValidationFailed("The cursor is not valid.", field="cursor")
-        query = query.where(WebhookDelivery.id < last)
-    rows = await query.order_by(WebhookDelivery.id, ascending=False).limit(limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = encode_cursor([str(rows[-1]["id"])])
+    rows, next_cursor = await page_by_id(query, WebhookDelivery.id, limit=limit, cursor=cursor, newest_first=True)
     items = [
         s.DeliveryRead(**{k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in r.items()}) for r in rows
     ]
