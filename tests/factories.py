@@ -61,8 +61,10 @@ class Factory:
         )
         return await orgs.create_enterprise(data=data, actor=SYSTEM)
 
-    async def department(self, name: str | None = None) -> s.DepartmentRead:
-        return await orgs.create_department(data=s.DepartmentCreate(name=name or f"部门{next(_seq)}"))
+    async def department(self, name: str | None = None, district: str | None = None) -> s.DepartmentRead:
+        """A department of `district`, or a city-level one."""
+        data = s.DepartmentCreate(name=name or f"部门{next(_seq)}", district=district)
+        return await orgs.create_department(data=data, actor=SYSTEM)
 
     async def service_point(self, service: str = "medical", district: str = "鼓楼区") -> s.ServicePointRead:
         data = s.ServicePointCreate(name=f"服务点{next(_seq)}", service=s.Service(service), district=district)
@@ -80,7 +82,7 @@ class Factory:
         if role_ == Role.SERVICE_STAFF and "service_point_id" not in links:
             links["service_point_id"] = (await self.service_point(district=district or "鼓楼区")).id
         if role_ == Role.DEPARTMENT and "department_id" not in links:
-            links["department_id"] = (await self.department()).id
+            links["department_id"] = (await self.department(district=district)).id
         data = s.UserCreate(
             username=links.pop("username", f"{role}{next(_seq)}"),
             password=password,

@@ -44,10 +44,12 @@ async def test_writes_from_another_process_wait_instead_of_failing(factory, tmp_
         import asyncio, os
         from backend import db
         from backend.orgs import schemas, service
+        from backend.security.schemas import Actor, Role
+        SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="cli", role=Role.ADMIN)
         async def main():
             for i in range(50):
                 async with db.transaction():
-                    await service.create_department(data=schemas.DepartmentCreate(name=f"外部门{i}"))
+                    await service.create_department(data=schemas.DepartmentCreate(name=f"外部门{i}", district=None), actor=SYSTEM)
             await db.stop()
         asyncio.run(main())
         """

@@ -15,13 +15,14 @@ from backend.cards import config, statuslist
 from backend.cards import schemas as s
 from backend.cards.tables import Card, CardEvent, CardSequence
 from backend.cards.verification import forget_card
-from backend.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from backend.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
 from backend.pagination import page_by_id, plain
 from backend.reminders import service as reminders
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 
 SERVICE_ORDER = list(Service)
 _COLUMNS = (
@@ -157,8 +158,7 @@ async def create_card(*, data: s.CardCreate, actor: Actor) -> s.CardDetail:
         raise ValidationFailed("No such enterprise.", field="enterprise_id")
     if holder["enterprise_id"] != enterprise_id:
         raise ValidationFailed("The holder does not belong to that enterprise.", field="enterprise_id")
-    if not actor.sees_district(enterprise["district"]):
-        raise Forbidden("That enterprise is outside your district.", code="out_of_scope")
+    require_in_scope(actor, enterprise["district"], "That enterprise")
     now = clock.now()
     valid_from = data.valid_from or now
     valid_until = data.valid_until or _add_years(valid_from, config.VALIDITY_YEARS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import uuid
 from typing import Annotated
 
 import msgspec
@@ -58,6 +59,16 @@ class IssueCreate(msgspec.Struct, forbid_unknown_fields=True):
     reported_at: AwareDatetime | None = None
     # How it was solved, for `on_spot` (a default note is recorded when left out).
     resolution: Note | None = None
+
+
+class VisitContext(msgspec.Struct, frozen=True):
+    """The visit an issue is raised in, as the visits domain checked it: the issue's enterprise must
+    be the visited one (`enterprise_id`), or for a chamber visit (`enterprise_id` None) one of the
+    chamber's district."""
+
+    id: uuid.UUID
+    district: str
+    enterprise_id: uuid.UUID | None = None
 
 
 class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):

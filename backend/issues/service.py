@@ -18,9 +18,11 @@ from backend.issues import machine, rules
 from backend.issues import schemas as s
 from backend.issues.scope import assigned_enterprise_ids, visible
 from backend.issues.tables import Issue, IssueEvent
-from backend.orgs.tables import Department, Enterprise
+from backend.orgs import service as orgs
+from backend.orgs.tables import Enterprise
 from backend.pagination import page_by_id, plain
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 from backend.workdays import deadline_after
 
 # Roles that may raise an issue (owners only for their own enterprise).
@@ -48,10 +50,22 @@ def default_deadline(at: dt.datetime) -> dt.datetime:
     return deadline_after(at, rules.DEFAULT_DEADLINE_WORKING_DAYS)
 
 
-async def department_exists(raw_id: str, field: str = "department_id") -> uuid.UUID:
+async def department_for(raw_id: str, *, district: str, actor: Actor, field: str = "department_id") -> uuid.UUID:
+    """The department an issue of `district` is handed to: a city-level one, or that district's.
+
+    A district department outside the caller's scope is 403 `out_of_scope`; one of another
+    district than the issue's is 422 `department_out_of_district` (it would see the issue).
+    """
     value = parse_id(raw_id)
-    if value is None or not await Department.exists().where(Department.id == value):
+    row = value and await orgs.department_row(department_id=value)
+    if not row:
         raise ValidationFailed("No such department.", field=field, code="department_not_found")
+    if row["district"] is not None:
+        require_in_scope(actor, row["district"], "That department")
+        if row["district"] != district:
+            raise ValidationFailed(
+                "That department serves another district than the issue's.", field=field, code="department_out_of_district"
+            )
     return value
 
 
@@ -89,8 +103,14 @@ async def record(
 
 # -- create --------------------------------------------------------------------------------------
 
-async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID | None) -> dict[str, Any]:
-    """The enterprise row, once `actor` may file an issue for it."""
+async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit: s.VisitContext | None) -> dict[str, Any]:
+    """The enterprise row, once `actor` may file an issue for it.
+
+    Directly: a leader only for an enterprise assigned to them, an owner only for their own, staff
+    within their district. In a visit (which checked the visitor's assignment or the chamber's
+    district): the visited enterprise, or for a chamber visit an enterprise of the chamber's
+    district that the visitor's own district covers; the visit's transaction fails otherwise.
+    """
     if actor.role not in FILERS:
         raise Forbidden("Your role may not raise issues.", code="forbidden_role")
     enterprise_id = parse_id(data.enterprise_id)
@@ -99,13 +119,21 @@ async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit_id: uu
     row = enterprise_id and await Enterprise.select(Enterprise.id, Enterprise.district).where(
         Enterprise.id == enterprise_id
     ).first()
-    # A visit already checked the visitor's assignment (a chamber visit may raise issues of
-    # member enterprises), so only direct filings are scoped here.
-    if visit_id is None and row and actor.role == Role.LEADER:
-        if row["id"] not in await assigned_enterprise_ids(actor.id):
-            raise Forbidden("That enterprise is not assigned to you.", code="enterprise_not_assigned")
-    if not row or (visit_id is None and not actor.sees_district(row["district"])):
+    if not row:
         raise ValidationFailed("No such enterprise.", field="enterprise_id", code="enterprise_not_found")
+    if visit is None and actor.role == Role.LEADER and row["id"] not in await assigned_enterprise_ids(actor.id):
+        raise Forbidden("That enterprise is not assigned to you.", code="enterprise_not_assigned")
+    require_in_scope(actor, row["district"], "That enterprise")
+    if visit is not None and visit.enterprise_id is not None and row["id"] != visit.enterprise_id:
+        raise ValidationFailed(
+            "An issue raised in a visit belongs to the visited enterprise.",
+            field="enterprise_id", code="issue_enterprise_mismatch",
+        )
+    if visit is not None and row["district"] != visit.district:
+        raise ValidationFailed(
+            "A chamber visit raises issues of enterprises in the chamber's district.",
+            field="enterprise_id", code="enterprise_outside_chamber_district",
+        )
     return row
 
 
@@ -117,7 +145,7 @@ def _reported_at(value: dt.datetime | None, now: dt.datetime) -> dt.datetime:
     return min(value, now)
 
 
-async def create_issue(*, data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID | None = None) -> s.IssueRead:
+async def create_issue(*, data: s.IssueCreate, actor: Actor, visit: s.VisitContext | None = None) -> s.IssueRead:
     """Raise an issue and record its creation in its history; runs inside the caller's transaction.
 
     The disposition decides the first status (see `machine.INITIAL`): `assigned` needs a
@@ -125,7 +153,7 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID
     `on_spot` starts resolved with its resolution. An owner's issue (no disposition) starts open.
     """
     now = clock.now()
-    enterprise = await _enterprise_for_filing(data, actor, visit_id)
+    enterprise = await _enterprise_for_filing(data, actor, visit)
     reported_at = _reported_at(data.reported_at, now)
     disposition = data.disposition
     if actor.role == Role.ENTREPRENEUR and disposition is not None:
@@ -145,7 +173,7 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID
     if assigned:
         if data.department_id is None:
             raise ValidationFailed("An assigned issue needs a department_id.", field="department_id", code="department_required")
-        department_id = await department_exists(data.department_id)
+        department_id = await department_for(data.department_id, district=enterprise["district"], actor=actor)
         due_at = data.due_at or default_deadline(reported_at)
         if due_at <= reported_at:
             raise ValidationFailed("The deadline must come after the issue was reported.", field="due_at")
@@ -156,7 +184,7 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit_id: uuid.UUID
         id=new_id(),
         enterprise_id=enterprise["id"],
         district=enterprise["district"],
-        visit_id=visit_id,
+        visit_id=visit.id if visit else None,
         title=data.title,
         description=data.description,
         category=data.category,

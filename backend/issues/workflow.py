@@ -14,7 +14,7 @@ from backend import clock
 from backend.errors import Conflict, Forbidden, InvalidTransition, Stale, ValidationFailed
 from backend.issues import machine
 from backend.issues import schemas as s
-from backend.issues.service import default_deadline, department_exists, detail, etag, record, visible_row
+from backend.issues.service import default_deadline, department_for, detail, etag, record, visible_row
 from backend.issues.tables import Issue
 from backend.security.schemas import Actor, Role
 
@@ -55,10 +55,13 @@ async def _compare_and_set(row: dict[str, Any], changes: dict[str, Any], now: dt
 
 
 async def _to_department(
-    row: dict[str, Any], department_id: str | None, due_at: dt.datetime | None, now: dt.datetime
+    row: dict[str, Any], department_id: str | None, due_at: dt.datetime | None, now: dt.datetime, actor: Actor
 ) -> dict[str, Any]:
     """Columns for handing the issue (again) to a department with a deadline."""
-    department = await department_exists(department_id) if department_id else row["department_id"]
+    if department_id:
+        department = await department_for(department_id, district=row["district"], actor=actor)
+    else:
+        department = row["department_id"]
     if department is None:
         raise ValidationFailed("Say which department gets the issue.", field="department_id", code="department_required")
     deadline = due_at or default_deadline(now)
@@ -89,7 +92,7 @@ async def _plan(row: dict[str, Any], data: s.TransitionIn, actor: Actor, now: dt
         raise ValidationFailed("A deadline is set only when a department gets the issue.", field="due_at")
     changes: dict[str, Any] = {"status": target.value}
     if target == S.ASSIGNED:
-        changes |= await _to_department(row, data.department_id, data.due_at, now)
+        changes |= await _to_department(row, data.department_id, data.due_at, now, actor)
     if action == A.START:
         changes["first_response_at"] = row["first_response_at"] or now
     elif action == A.RESOLVE:
@@ -160,7 +163,7 @@ async def give_feedback(
             target = machine.apply(status, A.REOPEN, actor.role, has_department=row["department_id"] is not None)
             action, note = A.REOPEN.value, "Not satisfied" + (f": {data.comment}" if data.comment else ".")
             changes |= _UNRESOLVE | {"status": target.value}
-            changes |= await _to_department(row, None, None, now) if target == S.ASSIGNED else {"due_at": None}
+            changes |= await _to_department(row, None, None, now, actor) if target == S.ASSIGNED else {"due_at": None}
         if await _compare_and_set(row, changes, now):
             await record(
                 issue_id=row["id"], version=row["version"] + 1, action=action, from_status=status,

@@ -80,17 +80,19 @@ class DepartmentController(Controller):
     tags = ["organisations"]
     guards = [requires(*STAFF)]
 
-    @post("/", guards=[ADMIN], summary="Create a department (admin)")
-    async def create(self, data: JSONBody[s.DepartmentCreate]) -> s.DepartmentRead:
-        return await service.create_department(data=data)
+    @post("/", guards=[ADMIN], summary="Create a department (admin; city-level ones: unscoped admins only)")
+    async def create(self, data: JSONBody[s.DepartmentCreate], actor: NamedDependency[Actor]) -> s.DepartmentRead:
+        return await service.create_department(data=data, actor=actor)
 
-    @get("/", summary="List departments")
-    async def list(self, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None) -> Page[s.DepartmentRead]:
-        return page(await service.list_departments(limit=limit, cursor=cursor))
+    @get("/", summary="List departments (scoped callers: city-level ones and their district's)")
+    async def list(
+        self, actor: NamedDependency[Actor], district: FromQuery[str | None] = None, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
+    ) -> Page[s.DepartmentRead]:
+        return page(await service.list_departments(actor=actor, district=district, limit=limit, cursor=cursor))
 
     @get("/{department_id:str}", summary="Read a department")
-    async def get(self, department_id: FromPath[str]) -> s.DepartmentRead:
-        return await service.get_department(department_id=department_id)
+    async def get(self, department_id: FromPath[str], actor: NamedDependency[Actor]) -> s.DepartmentRead:
+        return await service.get_department(department_id=department_id, actor=actor)
 
 
 class ServicePointController(Controller):

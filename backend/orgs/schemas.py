@@ -100,11 +100,14 @@ class EnterpriseRead(msgspec.Struct):
 
 class DepartmentCreate(msgspec.Struct):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+    # Left out: the caller's district (city-level for an unscoped admin); null: a city-level department.
+    district: District | None | msgspec.UnsetType = msgspec.UNSET
 
 
 class DepartmentRead(msgspec.Struct):
     id: str
     name: str
+    district: str | None
     created_at: dt.datetime
 
 

@@ -19,6 +19,7 @@ from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, U
 from backend.pagination import page_by_id, to
 from backend.security.passwords import hash_password
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 
 # Digits and upper-case letters other than I, O, Z, S, V (GB 32100-2015), half-width only.
 _CREDIT_CODE_CHARS = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
@@ -38,11 +39,6 @@ def validate_credit_code(code: str) -> str:
     except StdnumError:
         raise ValidationFailed("The credit code's check digit does not match.", field="credit_code") from None
     return code
-
-
-def _require_in_scope(actor: Actor, district: str | None) -> None:
-    if not actor.sees_district(district):
-        raise Forbidden("That district is outside your scope.", code="out_of_scope")
 
 
 async def _exists(table: Any, raw_id: str | None, field: str) -> uuid.UUID:
@@ -65,21 +61,36 @@ _USER_COLUMNS = (
 )
 
 
+async def _linked_district(table: Any, row_id: uuid.UUID) -> str | None:
+    return (await table.select(table.district).where(table.id == row_id).first())["district"]
+
+
 async def create_user(*, data: s.UserCreate, actor: Actor) -> s.UserRead:
-    """Create an account; entrepreneurs, service staff and department staff are linked to their org."""
-    district = data.district if data.district is not None else actor.district
-    _require_in_scope(actor, district)
+    """Create an account; entrepreneurs, service staff and department staff are linked to their org.
+
+    A linked account takes its org's district (a city-level department's staff are city-wide), so
+    a scoped admin creates only accounts whose org lies in their district (403 `out_of_scope`).
+    """
     links: dict[str, uuid.UUID | None] = {"enterprise_id": None, "service_point_id": None, "department_id": None}
     required = _USER_LINK.get(data.role)
     if required:
         field, table = required
         links[field] = await _exists(table, getattr(data, field), field)
-    for field, value in links.items():
-        if value is None and getattr(data, field) is not None:
-            raise ValidationFailed(f"A {data.role.value} user has no {field}.", field=field)
-    if data.role == Role.SERVICE_STAFF and links["service_point_id"]:
-        point = await ServicePoint.select(ServicePoint.district).where(ServicePoint.id == links["service_point_id"]).first()
-        _require_in_scope(actor, point["district"])
+    for name, value in links.items():
+        if value is None and getattr(data, name) is not None:
+            raise ValidationFailed(f"A {data.role.value} user has no {name}.", field=name)
+    if required:
+        org = field.removesuffix("_id").replace("_", " ")
+        district = await _linked_district(table, links[field])
+        require_in_scope(actor, district, f"That {org}")
+        if data.district is not None and data.district != district:
+            raise ValidationFailed(
+                f"A {data.role.value} user belongs to the district of their {org}.", field="district",
+                code="district_mismatch",
+            )
+    else:
+        district = data.district if data.district is not None else actor.district
+        require_in_scope(actor, district)
     if await User.exists().where(User.username == data.username).run():
         raise Conflict("That username is taken.", code="username_taken")
     row = User(
@@ -155,7 +166,7 @@ def _enterprise_scope(query: Any, actor: Actor) -> Any:
 
 
 async def create_enterprise(*, data: s.EnterpriseCreate, actor: Actor) -> s.EnterpriseRead:
-    _require_in_scope(actor, data.district)
+    require_in_scope(actor, data.district)
     code = validate_credit_code(data.credit_code)
     _check_coordinates(data.latitude, data.longitude)
     if await Enterprise.exists().where(Enterprise.credit_code == code).run():
@@ -204,7 +215,7 @@ async def update_enterprise(*, enterprise_id: str, data: s.EnterpriseUpdate, act
     current = await get_enterprise(enterprise_id=enterprise_id, actor=actor)
     changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     if "district" in changes:
-        _require_in_scope(actor, changes["district"])
+        require_in_scope(actor, changes["district"])
     if "credit_code" in changes:
         changes["credit_code"] = validate_credit_code(changes["credit_code"])
         taken = await Enterprise.exists().where(
@@ -221,25 +232,52 @@ async def update_enterprise(*, enterprise_id: str, data: s.EnterpriseUpdate, act
 
 # -- departments, service points, chambers -------------------------------------------------------
 
-async def create_department(*, data: s.DepartmentCreate) -> s.DepartmentRead:
+def _department_scope(query: Any, actor: Actor) -> Any:
+    """City-level departments and, for a scoped caller, their own district's (others see all)."""
+    if actor.district is None:
+        return query
+    return query.where(Department.district.is_null() | (Department.district == actor.district))
+
+
+async def create_department(*, data: s.DepartmentCreate, actor: Actor) -> s.DepartmentRead:
+    """A department of a district, or (district null) a city-level one, which only unscoped admins create."""
+    district = actor.district if data.district is msgspec.UNSET else data.district
+    require_in_scope(actor, district, "A city-level department" if district is None else "That district")
     if await Department.exists().where(Department.name == data.name).run():
         raise Conflict("A department with that name exists.", code="duplicate_department")
-    row = Department(id=new_id(), name=data.name, created_at=clock.now())
-    await row.save()
+    row = Department(id=new_id(), name=data.name, district=district, created_at=clock.now())
+    try:
+        await row.save()
+    except Exception as exc:
+        if is_unique_violation(exc):
+            raise Conflict("A department with that name exists.", code="duplicate_department") from None
+        raise
     return to(s.DepartmentRead, row.to_dict())
 
 
-async def list_departments(*, limit: int, cursor: str | None) -> tuple[list[s.DepartmentRead], str | None]:
-    rows, next_cursor = await page_by_id(Department.select(), Department.id, limit=limit, cursor=cursor)
+async def list_departments(
+    *, actor: Actor, district: str | None = None, limit: int, cursor: str | None
+) -> tuple[list[s.DepartmentRead], str | None]:
+    query = _department_scope(Department.select(), actor)
+    if district:
+        query = query.where(Department.district == district)
+    rows, next_cursor = await page_by_id(query, Department.id, limit=limit, cursor=cursor)
     return [to(s.DepartmentRead, r) for r in rows], next_cursor
 
 
-async def get_department(*, department_id: str) -> s.DepartmentRead:
+async def get_department(*, department_id: str, actor: Actor) -> s.DepartmentRead:
     value = parse_id(department_id)
-    row = value and await Department.select().where(Department.id == value).first()
+    row = value and await _department_scope(Department.select(), actor).where(Department.id == value).first()
     if not row:
         raise NotFound("No such department.", code="department_not_found")
     return to(s.DepartmentRead, row)
+
+
+async def department_row(*, department_id: uuid.UUID) -> dict[str, Any] | None:
+    """{id, name, district} of a department (district None: city-level), unscoped, for other domains' checks."""
+    return await Department.select(Department.id, Department.name, Department.district).where(
+        Department.id == department_id
+    ).first()
 
 
 def _service_point_scope(query: Any, actor: Actor) -> Any:
@@ -251,7 +289,7 @@ def _service_point_scope(query: Any, actor: Actor) -> Any:
 
 
 async def create_service_point(*, data: s.ServicePointCreate, actor: Actor) -> s.ServicePointRead:
-    _require_in_scope(actor, data.district)
+    require_in_scope(actor, data.district)
     row = ServicePoint(id=new_id(), created_at=clock.now(), **msgspec.structs.asdict(data))
     await row.save()
     return await get_service_point(service_point_id=str(row.id), actor=actor)
@@ -282,7 +320,7 @@ def _chamber_scope(query: Any, actor: Actor) -> Any:
 
 
 async def create_chamber(*, data: s.ChamberCreate, actor: Actor) -> s.ChamberRead:
-    _require_in_scope(actor, data.district)
+    require_in_scope(actor, data.district)
     row = Chamber(id=new_id(), created_at=clock.now(), **msgspec.structs.asdict(data))
     await row.save()
     return to(s.ChamberRead, row.to_dict())

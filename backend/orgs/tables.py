@@ -14,6 +14,8 @@ from piccolo.table import Table
 class Department(Table, tablename="departments"):
     id = UUID(primary_key=True)
     name = Varchar(length=100, unique=True)
+    # The district a county-level department serves; null for a city-level one (serves every district).
+    district = Varchar(length=50, null=True, default=None, index=True)
     created_at = Timestamptz()
 
 

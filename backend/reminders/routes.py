@@ -17,10 +17,12 @@ from backend.reminders import notifications, scheduler, service, webhooks
 from backend.reminders import schemas as s
 from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
-from backend.security.guards import ALL_ROLES, requires
+from backend.security.guards import ALL_ROLES, requires, requires_city_wide
 from backend.security.schemas import Actor, Role
 
-ADMIN = requires(Role.ADMIN)
+# Subscriptions receive every district's events and the sweep reminds the whole city, so both are
+# for city-wide (unscoped) admins only; a district-scoped admin gets 403 `city_wide_only`.
+CITY_ADMIN = requires_city_wide(Role.ADMIN)
 
 
 class NotificationController(Controller):
@@ -52,29 +54,29 @@ class NotificationController(Controller):
 class WebhookController(Controller):
     path = "/api/v1/webhooks"
     tags = ["webhooks"]
-    guards = [ADMIN]
+    guards = [CITY_ADMIN]
 
-    @post("/", summary="Subscribe a URL to events (admin); deliveries are signed with the secret")
+    @post("/", summary="Subscribe a URL to events (city-wide admin); deliveries are signed with the secret")
     async def create(self, data: JSONBody[s.WebhookCreate], actor: NamedDependency[Actor]) -> s.WebhookRead:
         async with transaction():
             return await webhooks.create(data=data, actor=actor)
 
-    @get("/", summary="List webhook subscriptions (admin)")
+    @get("/", summary="List webhook subscriptions (city-wide admin)")
     async def list(
         self, active: FromQuery[bool | None] = None, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
     ) -> Page[s.WebhookRead]:
         return page(await webhooks.list_all(active=active, limit=limit, cursor=cursor))
 
-    @get("/{webhook_id:str}", summary="Read a webhook subscription (admin)")
+    @get("/{webhook_id:str}", summary="Read a webhook subscription (city-wide admin)")
     async def read(self, webhook_id: FromPath[str]) -> s.WebhookRead:
         return await webhooks.get(webhook_id=webhook_id)
 
-    @delete("/{webhook_id:str}", summary="Disable a subscription (admin); its delivery log is kept")
+    @delete("/{webhook_id:str}", summary="Disable a subscription (city-wide admin); its delivery log is kept")
     async def disable(self, webhook_id: FromPath[str]) -> None:
         async with transaction():
             await webhooks.disable(webhook_id=webhook_id)
 
-    @get("/{webhook_id:str}/deliveries", summary="The delivery log of a subscription, newest first (admin)")
+    @get("/{webhook_id:str}/deliveries", summary="The delivery log of a subscription, newest first (city-wide admin)")
     async def deliveries(
         self,
         webhook_id: FromPath[str],
@@ -88,9 +90,9 @@ class WebhookController(Controller):
 class ReminderAdminController(Controller):
     path = "/api/v1/admin/reminders"
     tags = ["reminders"]
-    guards = [ADMIN]
+    guards = [CITY_ADMIN]
 
-    @post("/run", status_code=200, summary="Run one reminder sweep now and deliver due webhooks (admin)")
+    @post("/run", status_code=200, summary="Run one reminder sweep now and deliver due webhooks (city-wide admin)")
     async def run(self) -> s.RunResult:
         return await service.run_now()
 

@@ -88,7 +88,7 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
     for name in names.DEPARTMENTS:
         row = await Department.select(Department.id).where(Department.name == name).first()
         if row is None:
-            row = {"id": (await orgs.create_department(data=o.DepartmentCreate(name=name))).id}
+            row = {"id": (await orgs.create_department(data=o.DepartmentCreate(name=name), actor=SYSTEM)).id}
         city.departments.append(str(row["id"]))
         progress.advance(task)
     for district in names.DISTRICTS:
@@ -139,7 +139,7 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
         progress.advance(task)
     for k, point in enumerate(city.points, 1):
         await _user(city, f"demo_staff_{k:02d}", Role.SERVICE_STAFF, f"{point['name']}工作人员",
-                    service_point_id=point["id"], login=k == 1)
+                    district=names.SERVICE_POINT_DISTRICT[point["name"]], service_point_id=point["id"], login=k == 1)
     progress.update(task, completed=progress.tasks[task].total)
 
 
@@ -156,7 +156,7 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
     holders = rng.sample(city.enterprises, min(count, len(city.enterprises)))
     for k, enterprise in enumerate(holders, 1):
         owner = await _user(city, f"demo_owner_{k:03d}", Role.ENTREPRENEUR, f"企业家{names.person(rng)}",
-                            enterprise_id=enterprise["id"], login=k == 1)
+                            district=enterprise["district"], enterprise_id=enterprise["id"], login=k == 1)
         city.owners[enterprise["id"]] = owner
         services = sorted(rng.sample([s.value for s in o.Service], rng.randrange(3, 7)))
         issued = now - dt.timedelta(days=rng.randrange(1, 365), hours=rng.randrange(0, 9))

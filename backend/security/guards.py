@@ -31,6 +31,20 @@ def requires(*roles: Role) -> Guard:
     return guard
 
 
+def requires_city_wide(*roles: Role) -> Guard:
+    """`requires(*roles)`, and the caller carries no district: for city-wide configuration
+    (webhook subscriptions, the manual reminder sweep) that a district cannot be scoped to."""
+    by_role = requires(*roles)
+
+    async def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+        await by_role(connection, handler)
+        if connection.user.district is not None:
+            raise Forbidden("Only city-wide (unscoped) users may do this.", code="city_wide_only")
+
+    guard.__name__ = f"city_wide_{by_role.__name__}"
+    return guard
+
+
 ALL_ROLES = tuple(Role)
 STAFF = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
 

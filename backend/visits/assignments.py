@@ -21,6 +21,7 @@ from backend.ids import new_id, parse_id
 from backend.orgs.tables import Enterprise, User
 from backend.pagination import page_by_id
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 from backend.visits import schemas as s
 from backend.visits.tables import Assignment, AssignmentMember, Visit
 
@@ -144,8 +145,9 @@ async def get_all(
 async def _enterprise(raw: str, actor: Actor) -> dict[str, Any]:
     value = parse_id(raw)
     row = value and await Enterprise.select(Enterprise.id, Enterprise.district).where(Enterprise.id == value).first()
-    if not row or not actor.sees_district(row["district"]):
+    if not row:
         raise ValidationFailed("No such enterprise.", field="enterprise_id", code="unknown_enterprise")
+    require_in_scope(actor, row["district"], "That enterprise")
     return row
 
 

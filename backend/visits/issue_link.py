@@ -2,7 +2,7 @@
 
 In an enterprise visit an issue may leave out `enterprise_id` (it is the visit's enterprise); one
 naming another enterprise is refused. In a chamber visit each issue names the member enterprise
-that raised it. Issues are created through the issues service inside the visit's transaction, so
+that raised it, which must lie in the chamber's district (and the visitor's). Issues are created through the issues service inside the visit's transaction, so
 the visit and its issues commit or fail together.
 """
 
@@ -14,7 +14,7 @@ import msgspec
 
 from backend.errors import DomainError, ValidationFailed
 from backend.issues import service as issues
-from backend.issues.schemas import IssueCreate, IssueRead
+from backend.issues.schemas import IssueCreate, IssueRead, VisitContext
 from backend.security.schemas import Actor
 from backend.visits.schemas import VisitIssueIn
 
@@ -40,14 +40,19 @@ def _issue_input(item: VisitIssueIn, enterprise_id: uuid.UUID | None, index: int
 
 
 async def create_for_visit(
-    *, visit_id: uuid.UUID, enterprise_id: uuid.UUID | None, items: list[VisitIssueIn], actor: Actor
+    *, visit_id: uuid.UUID, enterprise_id: uuid.UUID | None, district: str, items: list[VisitIssueIn], actor: Actor
 ) -> list[IssueRead]:
-    """Create each issue raised in the visit; an error names the issue's place in the list."""
+    """Create each issue raised in the visit; an error names the issue's place in the list.
+
+    The issues service checks each issue's enterprise against the visit (`VisitContext`): the
+    visited enterprise, or in a chamber visit one of the chamber's district within the visitor's.
+    """
+    visit = VisitContext(id=visit_id, district=district, enterprise_id=enterprise_id)
     created: list[IssueRead] = []
     for index, item in enumerate(items):
         data = _issue_input(item, enterprise_id, index)
         try:
-            created.append(await issues.create_issue(data=data, actor=actor, visit_id=visit_id))
+            created.append(await issues.create_issue(data=data, actor=actor, visit=visit))
         except DomainError as exc:
             if exc.errors:
                 exc.errors = [e | {"field": f"issues[{index}].{e.get('field', '')}"} for e in exc.errors]

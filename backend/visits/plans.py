@@ -20,6 +20,7 @@ from backend.ids import new_id, parse_id
 from backend.orgs.tables import Chamber, User
 from backend.pagination import page_by_id
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 from backend.visits import schemas as s
 from backend.visits.tables import ChamberPlan, Visit
 
@@ -78,8 +79,9 @@ async def create(*, data: s.ChamberPlanCreate, actor: Actor) -> s.ChamberPlanRea
         raise ValidationFailed("The leader must be an active user with the leader role.", field="leader_id", code="unknown_leader")
     chamber_id = parse_id(data.chamber_id)
     chamber = chamber_id and await Chamber.select(Chamber.id, Chamber.district).where(Chamber.id == chamber_id).first()
-    if not chamber or not actor.sees_district(chamber["district"]):
+    if not chamber:
         raise ValidationFailed("No such chamber.", field="chamber_id", code="unknown_chamber")
+    require_in_scope(actor, chamber["district"], "That chamber")
     if leader["district"] is not None and leader["district"] != chamber["district"]:
         raise ValidationFailed("The chamber is outside the leader's district.", field="chamber_id", code="user_out_of_district")
     duplicate = Conflict("That leader already has a plan for this chamber and year.", code="plan_exists")

@@ -20,6 +20,7 @@ from backend.ids import new_id, parse_id
 from backend.orgs.tables import Chamber, Enterprise
 from backend.pagination import decode_cursor, encode_cursor
 from backend.security.schemas import Actor, Role
+from backend.security.scope import require_in_scope
 from backend.visits import geo, issue_link, money, photos
 from backend.visits import schemas as s
 from backend.visits.assignments import active_assignment, assigned_enterprise_ids
@@ -176,8 +177,9 @@ async def _chamber_target(raw: str, actor: Actor) -> dict[str, Any]:
         raise Forbidden("Chamber visits are logged by leaders.", code="leaders_only")
     value = parse_id(raw)
     chamber = value and await Chamber.select().where(Chamber.id == value).first()
-    if not chamber or not actor.sees_district(chamber["district"]):
+    if not chamber:
         raise ValidationFailed("No such chamber.", field="chamber_id", code="unknown_chamber")
+    require_in_scope(actor, chamber["district"], "That chamber")
     return {"chamber_id": value, "leader_id": uuid.UUID(actor.id), "district": chamber["district"], "at": (None, None)}
 
 
@@ -210,7 +212,8 @@ async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
     )
     await Visit.insert(row)
     issues = await issue_link.create_for_visit(
-        visit_id=row.id, enterprise_id=target.get("enterprise_id"), items=data.issues, actor=actor
+        visit_id=row.id, enterprise_id=target.get("enterprise_id"), district=target["district"],
+        items=data.issues, actor=actor,
     )
     saved = await Visit.select().where(Visit.id == row.id).first()
     return _read(saved, actor, issues=issues, photo_list=[])

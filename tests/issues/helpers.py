@@ -32,7 +32,7 @@ async def create(actor: Actor, enterprise_id: str, **kw: Any) -> s.IssueRead:
 
     data = msgspec.convert(issue_input(enterprise_id, **kw), s.IssueCreate)
     async with db.transaction():
-        return await service.create_issue(data=data, actor=actor, visit_id=kw.get("visit_id"))
+        return await service.create_issue(data=data, actor=actor)
 
 
 async def counts() -> tuple[int, int]:

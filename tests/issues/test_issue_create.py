@@ -97,6 +97,6 @@ async def test_visit_transaction_rolls_back_its_issues(factory):
     data = msgspec.convert(issue_input(enterprise.id, disposition="on_spot"), s.IssueCreate)
     with pytest.raises(RuntimeError):
         async with db.transaction():
-            await service.create_issue(data=data, actor=SYSTEM, visit_id=None)
+            await service.create_issue(data=data, actor=SYSTEM)
             raise RuntimeError("the visit failed after its issues")
     assert await counts() == (0, 0)

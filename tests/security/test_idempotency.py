@@ -15,12 +15,12 @@ from tests.factories import SYSTEM
 
 
 async def create(name: str, key: str | None):
-    data = schemas.DepartmentCreate(name=name)
+    data = schemas.DepartmentCreate(name=name, district=None)
     return await idempotency.run(
         actor=SYSTEM,
         key=key,
         request_fingerprint=idempotency.fingerprint("POST", "/departments", msgspec.structs.asdict(data)),
-        work=lambda: service.create_department(data=data),
+        work=lambda: service.create_department(data=data, actor=SYSTEM),
     )
 
 

@@ -77,7 +77,8 @@ async def test_scoped_admin_cannot_assign_outside_district(factory):
     reply = await admin.post(
         URL, json={"enterprise_id": enterprise.id, "leader_id": leader.id, "mechanism": {"visit_interval_days": 30}}
     )
-    assert reply.status_code == 422 and reply.json()["code"] == "unknown_enterprise"
+    assert reply.status_code == 403 and reply.json()["code"] == "out_of_scope"
+    assert await count(Assignment) == 0
 
 
 async def test_leader_of_another_district_is_refused(factory):

@@ -153,7 +153,8 @@ async def test_chamber_visit_by_a_leader(factory):
     reply = await leader.post(URL, json=body)
     assert reply.status_code == 201, reply.text
     assert reply.json()["chamber_id"] == chamber.id and reply.json()["enterprise_id"] is None
-    assert (await leader.post(URL, json=body | {"chamber_id": elsewhere.id})).json()["code"] == "unknown_chamber"
+    refused = await leader.post(URL, json=body | {"chamber_id": elsewhere.id})
+    assert refused.status_code == 403 and refused.json()["code"] == "out_of_scope"
     secretary = await factory.user("secretary")
     refused = await secretary.post(URL, json=body)
     assert refused.status_code == 403 and refused.json()["code"] == "leaders_only"
