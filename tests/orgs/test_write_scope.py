@@ -113,3 +113,12 @@ async def test_scoped_staff_see_city_level_departments_and_their_districts(facto
     only_away = (await city_admin.get(DEPARTMENTS, params={"district": AWAY})).json()["items"]
     assert [d["id"] for d in only_away] == [away.id]
     assert city.district is None
+
+
+@pytest.mark.parametrize("district", ["", "   ", 7, "区" * 51])
+async def test_a_bad_department_district_is_422_and_nothing_is_created(factory, district):
+    admin = await factory.user("admin")
+    r = await admin.post(DEPARTMENTS, json={"name": "市审批局", "district": district})
+    assert r.status_code == 422 and r.json()["code"] == "validation_failed", r.text
+    assert any(e["field"] == "district" for e in r.json()["errors"]), r.json()
+    assert await Department.count() == 0

@@ -26,7 +26,7 @@ from typing import Any, Awaitable, Callable
 import pytest
 from PIL import Image
 
-from backend import clock
+from backend import clock, db
 from backend.app import create_app
 from backend.ids import new_id
 from backend.piccolo_conf import APP_REGISTRY
@@ -533,8 +533,23 @@ async def test_the_served_document_and_the_rows_list_the_same_operations(client)
     assert sorted(set(served) - set(ROWS)) == [], "write operations without a row: add one to ROWS"
 
 
-async def snapshot() -> dict[str, list[dict]]:
-    return {t._meta.tablename: await t.select().order_by(t.id) for t in TABLES}
+def _snapshot_sql() -> str:
+    """One statement giving every table's rows, in id order, as JSON text: one round trip, not 25."""
+    parts = []
+    for table in TABLES:
+        columns = ", ".join(f'"{c._meta.db_column_name}"' for c in table._meta.columns)
+        name = table._meta.tablename
+        if db.is_sqlite():
+            rows = f'SELECT json_group_array(json_array({columns})) FROM (SELECT * FROM "{name}" ORDER BY id)'
+        else:
+            rows = f"SELECT coalesce(json_agg(json_build_array({columns}) ORDER BY id)::text, '[]') FROM \"{name}\""
+        parts.append(f'({rows}) AS "{name}"')
+    return "SELECT " + ", ".join(parts)
+
+
+async def snapshot() -> dict[str, str]:
+    """table name -> all its rows (the worlds are small)."""
+    return (await TABLES[0].raw(_snapshot_sql()).run())[0]
 
 
 async def send(w: World, role: str, method: str, template: str, call: Call):
