@@ -12,7 +12,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from backend import clock
 from backend.db import is_unique_violation
-from backend.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from backend.errors import Conflict, NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.orgs import schemas as s
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
