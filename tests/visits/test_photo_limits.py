@@ -260,3 +260,11 @@ async def test_image_work_runs_at_most_photo_concurrency_at_a_time(monkeypatch):
     monkeypatch.setattr(imaging, "clean", slow_clean)
     await asyncio.gather(*(imaging.process(io.BytesIO()) for _ in range(6)))
     assert peak[0] == imaging.CONCURRENCY == 1
+
+
+async def test_the_openapi_document_describes_the_upload_body(client):
+    schema = (await client.get("/schema/openapi.json")).json()
+    body = schema["paths"]["/api/v1/visits/{visit_id}/photos"]["post"]["requestBody"]
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert body["required"] and form["required"] == ["file"]
+    assert form["properties"]["file"] == {"type": "string", "format": "binary"}
