@@ -17,6 +17,7 @@ from typing import Any, AsyncIterator
 from urllib.parse import urlparse
 
 import aiosqlite
+from piccolo.columns.combination import Combinable
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import (
@@ -25,6 +26,7 @@ from piccolo.engine.sqlite import (
     TransactionType,
     dict_factory,
 )
+from piccolo.table import Table
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -189,6 +191,24 @@ async def ping() -> bool:
         return True
     except (OSError, sqlite3.Error, Exception):  # noqa: BLE001 - any failure means unhealthy
         return False
+
+
+PURGE_BATCH = 1000
+
+
+async def delete_in_batches(table: type[Table], where: Combinable, *, batch: int = PURGE_BATCH) -> int:
+    """Delete the rows matching `where`, `batch` at a time, each batch its own short transaction
+    (so a first purge of a large table never holds SQLite's write lock for long); the count deleted."""
+    key = table._meta.primary_key
+    deleted = 0
+    while True:
+        ids = [row[key._meta.name] for row in await table.select(key).where(where).limit(batch)]
+        if not ids:
+            return deleted
+        async with transaction():
+            deleted += len(await table.delete().where(key.is_in(ids) & where).returning(key))
+        if len(ids) < batch:
+            return deleted
 
 
 def is_unique_violation(exc: BaseException) -> bool:

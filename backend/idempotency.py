@@ -8,6 +8,7 @@ request is refused (422) rather than silently answered with another request's re
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import uuid
 from typing import Any, Awaitable, Callable
@@ -112,3 +113,8 @@ async def run(
             raise
         return replay
     return Response(content=body, status_code=status_code, media_type="application/json")
+
+
+async def purge(*, before: dt.datetime) -> int:
+    """Delete Idempotency-Key records made before `before` (a retry after that runs anew)."""
+    return await db.delete_in_batches(IdempotencyRecord, IdempotencyRecord.created_at < before)

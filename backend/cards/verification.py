@@ -273,3 +273,11 @@ async def redemption_figures(*, start: dt.datetime, end: dt.datetime, district: 
     for row in await query:
         by_service[row["service"]] = row["n"]
     return {"total": sum(by_service.values()), "by_service": by_service}
+
+
+# -- retention -------------------------------------------------------------------------------------
+
+async def purge_used_presentations(*, before: dt.datetime) -> int:
+    """Delete the claims of presentation tokens that expired before `before` (an expired token is
+    refused as expired, so its `jti` need not be remembered)."""
+    return await db.delete_in_batches(UsedPresentation, UsedPresentation.expires_at < before)

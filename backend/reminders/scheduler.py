@@ -2,7 +2,8 @@
 
 Each process has its own timer; correctness never depends on it, because every job claims its
 work in the database (see sweep.py and delivery.py), so several processes may run the same job
-at the same moment. REMINDER_INTERVAL_SECONDS sets the period (default 60; 0 disables).
+at the same moment. REMINDER_INTERVAL_SECONDS sets the period (default 60; 0 disables the
+timetable); the purge has its own, PURGE_INTERVAL_SECONDS (default 3600; 0 leaves it to cron).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from backend.reminders import config
+from backend.reminders import config, housekeeping
 from backend.reminders.delivery import deliver_due
 from backend.reminders.sweep import sweep
 
@@ -31,8 +32,20 @@ async def webhook_delivery() -> Any:
     return await deliver_due()
 
 
+async def purge_expired() -> Any:
+    """Job: delete rows past their retention (one-time tokens, Idempotency-Keys, failed logins)."""
+    return await housekeeping.purge()
+
+
 # Every scheduled job; each is a plain async function, callable directly (tests set the clock).
-JOBS: list[Callable[[], Awaitable[Any]]] = [reminder_sweep, webhook_delivery]
+JOBS: list[Callable[[], Awaitable[Any]]] = [reminder_sweep, webhook_delivery, purge_expired]
+
+
+def _period(job: Callable[[], Awaitable[Any]], interval_seconds: float) -> float:
+    """Seconds between runs: the purge has its own (PURGE_INTERVAL_SECONDS), the rest the timetable's."""
+    if job is purge_expired:
+        return housekeeping.load().interval_seconds
+    return interval_seconds
 
 
 def _guarded(job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]:
@@ -50,15 +63,18 @@ def build(interval_seconds: float) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=dt.UTC)
     first = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=min(interval_seconds, 5))
     for job in JOBS:
+        period = _period(job, interval_seconds)
+        if period <= 0:
+            continue
         scheduler.add_job(
             _guarded(job),
             "interval",
-            seconds=interval_seconds,
+            seconds=period,
             id=job.__name__,
             next_run_time=first,
             max_instances=1,  # a slow run is not overlapped by the next one in this process
             coalesce=True,
-            misfire_grace_time=max(1, int(interval_seconds)),
+            misfire_grace_time=max(1, int(period)),
         )
     return scheduler
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from litestar import Controller, Request, get, post
+import contextlib
+from typing import AsyncIterator
+
+from litestar import Controller, Litestar, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.orgs import service as orgs
 from backend.orgs.schemas import MeRead
-from backend.security import service
+from backend.security import service, tokens
 from backend.security.guards import PUBLIC
 from backend.security.schemas import Actor, LoginIn, RefreshIn, TokenPair
 
@@ -30,6 +33,13 @@ class AuthController(Controller):
 @get("/api/v1/me", tags=["auth"], summary="The caller's own profile")
 async def me(actor: NamedDependency[Actor]) -> MeRead:
     return await orgs.get_me(actor=actor)
+
+
+@contextlib.asynccontextmanager
+async def lifespan(_: Litestar) -> AsyncIterator[None]:
+    """Read (or create) the access-token secret before the first request: a bad one stops the start."""
+    tokens.ensure_secret()
+    yield
 
 
 ROUTERS = [AuthController, me]

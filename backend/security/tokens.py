@@ -27,14 +27,32 @@ TYP = "at+jwt"
 AUDIENCE = "greencard-api"
 
 
+# HS256 wants a key at least as long as its hash (RFC 7518 §3.2); the generated one has 64 characters.
+MIN_SECRET_BYTES = 32
+
+
 @functools.cache
 def _secret() -> bytes:
+    """AUTH_SECRET, or the shared key file (created on first use); never an empty or short secret.
+
+    A failure is not cached: the next call tries again. The app reads it at start-up, so a bad
+    secret stops the process there rather than failing requests.
+    """
     from_env = os.environ.get("AUTH_SECRET")
     if from_env:
+        if len(from_env.encode()) < MIN_SECRET_BYTES:
+            raise RuntimeError(f"AUTH_SECRET must be at least {MIN_SECRET_BYTES} bytes long")
         return from_env.encode()
     return read_or_create(
-        settings.data_dir / "keys" / "auth-secret", lambda: base64.b64encode(secrets.token_bytes(48))
+        settings.data_dir / "keys" / "auth-secret",
+        lambda: base64.b64encode(secrets.token_bytes(48)),
+        min_length=MIN_SECRET_BYTES,
     )
+
+
+def ensure_secret() -> None:
+    """Read (or create) the access-token secret now, at start-up."""
+    _secret()
 
 
 def issuer() -> str:

@@ -1,113 +1,32 @@
-"""Visit photos: recognised by content, cleaned of metadata, stored with a thumbnail.
+"""Visit photos: the per-visit limit, files under DATA_DIR/photos/, rows, and who reads them.
 
-An upload is accepted when Pillow (with pillow-heif's opener for iPhone HEIC) recognises it as
-JPEG, PNG, WebP or HEIC, whatever its name or declared type. Its pixel count is checked from the
-header before decoding (decompression bombs), it is decoded fully (truncated files fail), turned
-upright by its EXIF orientation, and re-encoded from pixels alone, so no EXIF, GPS, XMP, ICC or
-comment survives: JPEG for opaque images, PNG where there is transparency. Decoding runs in a
-worker thread, outside any database transaction. Files live under DATA_DIR/photos/.
+The image work (limits before decoding, re-encoding without metadata) is `imaging.py`; reading
+the upload from the request is `upload.py`. The limit of photos per visit is checked before an
+image is decoded and again, atomically, when the row is written: the visit's row is locked
+(PostgreSQL `FOR UPDATE`; SQLite's write transactions are serial already), so concurrent uploads
+to one visit cannot pass the limit together.
 """
 
 from __future__ import annotations
 
-import io
-import os
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
-import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
 
-from backend import clock
-from backend.errors import PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from backend import clock, db
+from backend.errors import ValidationFailed
 from backend.ids import parse_id
 from backend.settings import settings
 from backend.visits import schemas as s
-from backend.visits.tables import VisitPhoto
+from backend.visits.imaging import MAX_PHOTO_BYTES, Cleaned
+from backend.visits.tables import Visit, VisitPhoto
 
-pillow_heif.register_heif_opener()
-
-# Read here rather than in backend/settings.py to keep the shared file untouched; see README.
-MAX_PHOTO_BYTES = int(os.environ.get("PHOTO_MAX_BYTES") or 15 * 1024 * 1024)
-# 50 megapixels covers a 48 MP iPhone main camera; beyond it a file is refused before decoding.
-MAX_PHOTO_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS") or 50_000_000)
 MAX_PHOTOS_PER_VISIT = 50
-THUMBNAIL_PX = 512
-ACCEPTED = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "HEIF": "image/heic"}
 # Multipart framing around the file: the route's body limit is the photo limit plus this.
 MULTIPART_SLACK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class Cleaned:
-    data: bytes
-    media_type: str
-    width: int
-    height: int
-    thumbnail: bytes
-    thumb_width: int
-    thumb_height: int
-
-
-def _encode(image: Image.Image) -> tuple[bytes, str]:
-    out = io.BytesIO()
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        image = image.convert("RGBA")
-        image.info = {}
-        image.save(out, format="PNG", optimize=True)
-        return out.getvalue(), "image/png"
-    image = image.convert("RGB")
-    image.info = {}
-    image.save(out, format="JPEG", quality=85, optimize=True)
-    return out.getvalue(), "image/jpeg"
-
-
-def clean(raw: bytes) -> Cleaned:
-    """Validate and re-encode an uploaded image (blocking: call through `process`)."""
-    if len(raw) > MAX_PHOTO_BYTES:
-        raise PayloadTooLarge(f"A photo may be at most {MAX_PHOTO_BYTES} bytes.", code="photo_too_large")
-    try:
-        # Our pixel limit sits below Pillow's MAX_IMAGE_PIXELS, so it refuses a bomb first; Pillow's
-        # own DecompressionBombError (at twice its limit) is caught below. No warnings filter here:
-        # changing filters is not thread-safe, and this runs in worker threads.
-        with Image.open(io.BytesIO(raw)) as probe:
-            kind = probe.format
-            width, height = probe.size
-            if kind not in ACCEPTED:
-                raise UnsupportedMedia("Photos must be JPEG, PNG, WebP or HEIC images.", code="unsupported_image_type")
-            if width * height > MAX_PHOTO_PIXELS:
-                raise _bomb()
-            probe.verify()
-            with Image.open(io.BytesIO(raw)) as image:
-                image.load()
-                upright = ImageOps.exif_transpose(image)
-    except Image.DecompressionBombError:
-        raise _bomb() from None
-    except UnidentifiedImageError:
-        raise UnsupportedMedia("The file is not a JPEG, PNG, WebP or HEIC image.", code="not_an_image") from None
-    except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
-        raise ValidationFailed(
-            "The image is damaged or truncated.", field="file", code="corrupt_image"
-        ) from None
-    data, media_type = _encode(upright)
-    thumb = upright.copy()
-    thumb.thumbnail((THUMBNAIL_PX, THUMBNAIL_PX))
-    thumbnail, _ = _encode(thumb)
-    return Cleaned(data, media_type, upright.width, upright.height, thumbnail, thumb.width, thumb.height)
-
-
-def _bomb() -> PayloadTooLarge:
-    return PayloadTooLarge(
-        f"The image has more than {MAX_PHOTO_PIXELS} pixels.", code="image_too_many_pixels"
-    )
-
-
-async def process(raw: bytes) -> Cleaned:
-    """`clean` in a worker thread, off the event loop."""
-    return await anyio.to_thread.run_sync(clean, raw)
+MAX_BODY_BYTES = MAX_PHOTO_BYTES + MULTIPART_SLACK
 
 
 # -- storage -------------------------------------------------------------------------------------
@@ -159,12 +78,24 @@ async def photos_of(*, visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[s.Pho
     return found
 
 
-async def insert(*, photo_id: uuid.UUID, visit_id: uuid.UUID, cleaned: Cleaned, uploaded_by: str) -> s.PhotoRead:
-    """Record a stored photo (inside the route's transaction)."""
+def _full() -> ValidationFailed:
+    return ValidationFailed(
+        f"A visit holds at most {MAX_PHOTOS_PER_VISIT} photos.", field="file", code="too_many_photos"
+    )
+
+
+async def check_room(*, visit_id: uuid.UUID) -> None:
+    """Refuse a photo for a visit that is full already (before its image is decoded)."""
     if await VisitPhoto.count().where(VisitPhoto.visit_id == visit_id) >= MAX_PHOTOS_PER_VISIT:
-        raise ValidationFailed(
-            f"A visit holds at most {MAX_PHOTOS_PER_VISIT} photos.", field="file", code="too_many_photos"
-        )
+        raise _full()
+
+
+async def insert(*, photo_id: uuid.UUID, visit_id: uuid.UUID, cleaned: Cleaned, uploaded_by: str) -> s.PhotoRead:
+    """Record a stored photo (inside the route's transaction), within the visit's limit."""
+    if not db.is_sqlite():
+        # Concurrent uploads to this visit queue here until this transaction ends, then count again.
+        await Visit.select(Visit.id).where(Visit.id == visit_id).lock_rows("UPDATE")
+    await check_room(visit_id=visit_id)
     row = VisitPhoto(
         id=photo_id,
         visit_id=visit_id,

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
+from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
 from backend import clock, idempotency
@@ -21,7 +21,7 @@ from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.schemas import Page
 from backend.security.guards import requires
 from backend.security.schemas import Actor, Role
-from backend.visits import assignments, photos, plans, visit_log
+from backend.visits import assignments, imaging, photos, plans, upload, visit_log
 from backend.visits import schemas as s
 
 ADMIN = requires(Role.ADMIN)
@@ -102,13 +102,23 @@ def _day(value: str | None, field: str) -> dt.date | None:
 
 
 @dataclass
-class PhotoForm:
-    """multipart/form-data with the image in the field `file`."""
+class PhotoUploadOperation(Operation):
+    """The upload's OpenAPI operation: the handler reads its multipart body itself (upload.py)."""
 
-    file: UploadFile
-
-
-PhotoUpload = Annotated[PhotoForm, Body(media_type=RequestEncodingType.MULTI_PART, description="The photo as `file`.")]
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            required=True,
+            description="The photo as the multipart field `file` (JPEG, PNG, WebP or HEIC).",
+            content={
+                "multipart/form-data": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.OBJECT,
+                        required=[upload.FIELD],
+                        properties={upload.FIELD: Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)},
+                    )
+                )
+            },
+        )
 
 
 async def _multipart_only(request: Request) -> None:
@@ -162,27 +172,28 @@ class VisitController(Controller):
     @post(
         "/{visit_id:str}/photos",
         guards=[requires(*VISITORS)],
-        request_max_body_size=photos.MAX_PHOTO_BYTES + photos.MULTIPART_SLACK,
+        request_max_body_size=photos.MAX_BODY_BYTES,
         before_request=_multipart_only,
+        operation_class=PhotoUploadOperation,
         summary="Add a photo (JPEG, PNG, WebP or HEIC) to a visit; stored without metadata",
     )
     async def add_photo(
         self,
+        request: Request,
         visit_id: FromPath[str],
-        data: PhotoUpload,
         actor: NamedDependency[Actor],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[s.PhotoRead]:
+        # Who may add, and to which visit, is settled before a byte of the body is read.
         visit = await visit_log.get_row(visit_id=visit_id, actor=actor)
         await visit_log.may_add_photos(visit=visit, actor=actor)
-        if not isinstance(data.file, UploadFile):
-            raise ValidationFailed("Send the photo as the multipart field `file`.", field="file", code="file_missing")
-        raw = await data.file.read()
-        request_fingerprint = idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", raw)
-        replayed = await idempotency.replay(actor=actor, key=idempotency_key, request_fingerprint=request_fingerprint)
-        if replayed is not None:
-            return replayed  # a retry: the first attempt's photo, without processing the image again
-        cleaned = await photos.process(raw)  # in a thread, before any transaction opens
+        async with upload.received_file(request, max_bytes=imaging.MAX_PHOTO_BYTES) as received:
+            request_fingerprint = idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", received.sha256)
+            replayed = await idempotency.replay(actor=actor, key=idempotency_key, request_fingerprint=request_fingerprint)
+            if replayed is not None:
+                return replayed  # a retry: the first attempt's photo, without processing the image again
+            await photos.check_room(visit_id=visit["id"])  # every limit before the image is decoded
+            cleaned = await imaging.process(received.file)  # in a thread, before any transaction opens
         photo_id = new_id()
         await photos.store(photo_id, cleaned)
         try:

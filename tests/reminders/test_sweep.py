@@ -145,7 +145,7 @@ async def test_a_deferred_reminder_goes_out_on_the_first_working_morning_after_a
 async def test_the_scheduled_jobs_are_plain_functions_run_with_a_set_clock(factory, monkeypatch):
     clock.set_now(WEEKDAY_MORNING)
     names = [job.__name__ for job in scheduler.JOBS]
-    assert names == ["reminder_sweep", "webhook_delivery"]
+    assert names == ["reminder_sweep", "webhook_delivery", "purge_expired"]
     for job in scheduler.JOBS:
         await job()  # no rules' data, no outbox: runs cleanly
 
@@ -154,7 +154,11 @@ async def test_the_timetable_runs_every_job_at_the_configured_interval(monkeypat
     monkeypatch.setenv("REMINDER_INTERVAL_SECONDS", "15")
     async with scheduler.running() as timer:
         jobs = {job.id: job.trigger.interval for job in timer.get_jobs()}
-    assert jobs == {"reminder_sweep": dt.timedelta(seconds=15), "webhook_delivery": dt.timedelta(seconds=15)}
+    assert jobs == {
+        "reminder_sweep": dt.timedelta(seconds=15),
+        "webhook_delivery": dt.timedelta(seconds=15),
+        "purge_expired": dt.timedelta(hours=1),  # its own period, PURGE_INTERVAL_SECONDS
+    }
     monkeypatch.setenv("REMINDER_INTERVAL_SECONDS", "0")
     async with scheduler.running() as timer:
         assert timer is None

@@ -11,7 +11,7 @@ import pillow_heif
 from PIL import Image
 
 from backend import clock
-from backend.visits import photos
+from backend.visits import imaging, photos
 from backend.visits.tables import VisitPhoto
 from tests.visits.helpers import assigned, count
 
@@ -123,9 +123,10 @@ async def test_bad_uploads_are_refused_and_store_nothing(factory):
         (upload(good[: len(good) // 2]), 422, "corrupt_image"),
         (upload(png_bomb(), "bomb.png", "image/png"), 413, "image_too_many_pixels"),
         (upload(png_bomb(8_000), "64mp.png", "image/png"), 413, "image_too_many_pixels"),
-        ({"files": {"photo": ("a.jpg", good, "image/jpeg")}}, 422, "validation_failed"),
+        ({"files": {"photo": ("a.jpg", good, "image/jpeg")}}, 422, "file_missing"),
         ({"data": {"file": "not a file"}}, 415, "multipart_required"),
-        ({"files": {"file": (None, "just text")}}, 422, "validation_failed"),
+        ({"files": {"file": (None, "just text")}}, 415, "not_an_image"),
+        ({"files": {"file": ("empty.jpg", b"", "image/jpeg")}}, 415, "not_an_image"),
         ({"content": good, "headers": {"Content-Type": "image/jpeg"}}, 415, "multipart_required"),
         ({"json": {"file": "aGVsbG8="}}, 415, "multipart_required"),
     ]
@@ -140,7 +141,7 @@ async def test_bad_uploads_are_refused_and_store_nothing(factory):
 
 async def test_photo_over_the_size_limit_is_413(factory, monkeypatch):
     setup, visit_id = await visit_of(factory)
-    monkeypatch.setattr(photos, "MAX_PHOTO_BYTES", 1000)
+    monkeypatch.setattr(imaging, "MAX_PHOTO_BYTES", 1000)
     reply = await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(jpeg_with_gps_and_rotation() + b"\0" * 2000))
     assert reply.status_code == 413 and reply.json()["code"] == "photo_too_large"
     assert await count(VisitPhoto) == 0
@@ -148,7 +149,7 @@ async def test_photo_over_the_size_limit_is_413(factory, monkeypatch):
 
 async def test_body_over_the_route_limit_is_413(factory):
     setup, visit_id = await visit_of(factory)
-    huge = b"\xff\xd8" + b"\0" * (photos.MAX_PHOTO_BYTES + photos.MULTIPART_SLACK)
+    huge = b"\xff\xd8" + b"\0" * photos.MAX_BODY_BYTES
     reply = await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(huge))
     assert reply.status_code == 413 and reply.json()["code"] == "payload_too_large"
     assert await count(VisitPhoto) == 0
@@ -158,12 +159,12 @@ async def test_retried_upload_returns_the_first_photo(factory, monkeypatch):
     setup, visit_id = await visit_of(factory)
     processed = []
 
-    async def counted(raw: bytes) -> photos.Cleaned:
-        processed.append(len(raw))
-        return await process(raw)
+    async def counted(source) -> imaging.Cleaned:
+        processed.append(source)
+        return await process(source)
 
-    process = photos.process
-    monkeypatch.setattr(photos, "process", counted)
+    process = imaging.process
+    monkeypatch.setattr(imaging, "process", counted)
     url = f"/api/v1/visits/{visit_id}/photos"
     headers = {"Idempotency-Key": "photo-1"}
     before = stored_files()
