@@ -16,7 +16,7 @@ import json
 import mimetypes
 from pathlib import Path
 
-from litestar import Response, get
+from litestar import Response, get, route
 from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
@@ -65,7 +65,7 @@ def service_worker() -> bytes:
     return source.encode()
 
 
-@get("/", **HIDDEN)
+@route("/", http_method=["GET", "HEAD"], **HIDDEN)
 async def root() -> Redirect:
     return Redirect(f"{PREFIX}/", status_code=302)
 

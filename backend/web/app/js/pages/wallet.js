@@ -79,6 +79,11 @@ export async function walletPage(root, { user }) {
 }
 
 export async function qrPage(root) {
+  const card = await myCard();
+  if (!card || card.status !== "active") {
+    location.replace("#/card"); // the card page says why there is no QR
+    return null;
+  }
   let renewTimer = null;
   let tickTimer = null;
   let renewAt = 0;   // local time (ms) when the next token is fetched
@@ -136,6 +141,7 @@ export async function qrPage(root) {
       expiresAt = received + lifetime * 1000;
       renewAt = received + Math.max(5, lifetime - RENEW_BEFORE_S) * 1000;
       drawQr(canvas, reply.token, size);
+      canvas.dataset.serial = String(Number(canvas.dataset.serial || 0) + 1); // which token is shown (for tests)
       who.textContent = [claims.name, claims.sub].filter(Boolean).join(" · ");
       box.classList.remove("stale");
       over.hidden = true;
