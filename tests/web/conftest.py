@@ -13,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,16 +85,18 @@ def _free_port() -> int:
 async def start_server(**env: str) -> Server:
     port = _free_port()
     environment = {**os.environ, "REMINDER_INTERVAL_SECONDS": "0", "LOG_LEVEL": "WARNING", **env}
+    # Its log goes to a file, not a pipe nobody reads (a full pipe would stall the server).
+    log = tempfile.NamedTemporaryFile(prefix="greencard-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-migrate"],
-        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
     )
     server = Server(f"http://127.0.0.1:{port}", process)
     deadline = time.monotonic() + 60
     async with httpx.AsyncClient() as probe:
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                raise RuntimeError(f"the server exited: {process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"the server exited: {Path(log.name).read_text()[-2000:]}")
             with contextlib.suppress(httpx.HTTPError):
                 if (await probe.get(server.url + "/health", timeout=2)).status_code == 200:
                     return server
