@@ -71,7 +71,7 @@ export async function scanPage(root, { user }) {
   function onManual(event) {
     event.preventDefault();
     unlockSound();
-    const token = manual.value.trim();
+    const token = manual.value.replace(/\s+/g, ""); // a pasted token may arrive broken over lines
     manualError.hidden = true;
     if (!token) { manualError.textContent = "请先粘贴或输入二维码内容。"; manualError.hidden = false; return; }
     judge(token);

@@ -2,7 +2,7 @@
 
 import G from "/app/glossary.js";
 import * as api from "../api.js";
-import { cardDate, claimsOf, dateTime, h, newestFirst, replace } from "../dom.js";
+import { cardDate, claimsOf, dateTime, h, newestFirst, replace, toast } from "../dom.js";
 import { frame, loading } from "../layout.js";
 import { drawQr } from "../qr.js";
 
@@ -102,9 +102,26 @@ export async function qrPage(root) {
   const bar = h("div", { class: "bar", "aria-hidden": "true" }, fill);
   const state = h("div", { role: "status", "aria-live": "polite", class: "tip" }, "二维码每分钟更新，截图无效。请调亮屏幕。");
   const close = h("a", { class: "btn primary", href: "#/card" }, "关闭");
+  // For a window whose camera cannot read the screen: the same one-time token as text, to paste
+  // into its 手动输入 (no worse than a screenshot: it is refused after use and after a minute).
+  const text = h("textarea", { id: "qr-text", readonly: true, rows: "3", spellcheck: "false" });
+  const copy = h("button", { class: "btn", type: "button", onclick: copyText }, "复制");
+  const copyBox = h("details", { class: "copybox" },
+    h("summary", { text: "对方无法扫码？复制二维码内容" }),
+    h("label", { for: "qr-text", text: "二维码内容（只能使用一次，1 分钟内有效）" }), text, copy);
+
+  async function copyText() {
+    try {
+      await navigator.clipboard.writeText(text.value);
+      toast("已复制，请在工作人员的“手动输入”中粘贴。");
+    } catch {
+      text.select(); // no clipboard access (an insecure page, an old webview): select it to copy by hand
+      toast("已选中，请长按复制。");
+    }
+  }
 
   replace(root, h("div", { class: "qr-screen", role: "dialog", "aria-modal": "true", "aria-label": "出示绿卡二维码" },
-    h("h1", { text: "请向工作人员出示" }), who, box, count, bar, state, close));
+    h("h1", { text: "请向工作人员出示" }), who, box, count, bar, state, close, copyBox));
 
   function stale(text) {
     box.classList.add("stale");
@@ -141,6 +158,7 @@ export async function qrPage(root) {
       expiresAt = received + lifetime * 1000;
       renewAt = received + Math.max(5, lifetime - RENEW_BEFORE_S) * 1000;
       drawQr(canvas, reply.token, size);
+      text.value = reply.token;
       canvas.dataset.serial = String(Number(canvas.dataset.serial || 0) + 1); // which token is shown (for tests)
       who.textContent = [claims.name, claims.sub].filter(Boolean).join(" · ");
       box.classList.remove("stale");
