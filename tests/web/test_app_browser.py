@@ -56,6 +56,7 @@ async def test_every_entrepreneur_and_staff_page_is_accessible(browsers, world):
         await page.goto(f"/app/{route}")
         await page.wait_for_selector(ready)
         await accessible(page)
+    assert "福州绿源科技有限公司" in await page.text_content("main")  # 我的: whose card, which enterprise
     staff = await browsers.page()
     await log_in(staff, "window1")
     await staff.wait_for_selector("#camera-status.full")  # no camera here: manual entry opens
