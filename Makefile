@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-postgres setup
+.PHONY: serve test test-postgres setup demo
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,3 +21,6 @@ test: $(BIN)/.installed
 
 test-postgres: $(BIN)/.installed
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+demo: $(BIN)/.installed
+	$(BIN)/python -m backend demo-data --scale 0.1

@@ -25,9 +25,10 @@ from backend.security import routes as security
 from backend.security.guards import authenticate
 from backend.settings import settings
 from backend.visits import routes as visits
+from backend.web import routes as web
 
 # Adding a domain: add its routes module here. A routes module may also define `lifespan`.
-DOMAINS = [security, orgs, cards, visits, issues, reminders, reports]
+DOMAINS = [security, orgs, cards, visits, issues, reminders, reports, web]
 
 
 @contextlib.asynccontextmanager

@@ -43,6 +43,16 @@ class Reason(enum.StrEnum):
     NOT_ENTITLED = "not_entitled"
 
 
+def mask_name(name: str) -> str:
+    """张三丰 -> 张*丰, 张三 -> 张*: enough for staff to match an ID card, no more."""
+    name = name.strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
+
+
 # Token Status List values (2 bits).
 VALID, REVOKED, SUSPENDED = 0, 1, 2
 

@@ -20,17 +20,14 @@ import anyio.to_thread
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from backend import clock
+from backend import clock, glossary
 from backend.cards import config
 
 WIDTH, HEIGHT = 1011, 638  # 85.6 x 54 mm at 300 dpi
 DPI = (300, 300)
 GREEN = (16, 122, 72)
-SERVICE_LABELS = {
-    "education": "子女入学", "medical": "就医服务", "tourism": "景区游览",
-    "transport": "机场铁路", "legal": "法律服务", "government": "政务服务",
-}
-STATUS_LABELS = {"suspended": "暂停使用", "revoked": "已注销", "expired": "已过期"}
+SERVICE_LABELS = glossary.SERVICES
+STATUS_LABELS = {k: v for k, v in glossary.CARD_STATUSES.items() if k != "active"}
 _KNOWN_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:2",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc:2",

@@ -8,23 +8,13 @@ from typing import Any
 from backend import clock
 from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
-from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, new_jti
+from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, mask_name, new_jti
 from backend.cards.images import CardFace, business_date
 from backend.cards.service import get_card_row, my_card, read
 from backend.cards.tables import Card
 from backend.errors import Conflict
 from backend.security.schemas import Actor
 from backend.settings import settings
-
-
-def mask_name(name: str) -> str:
-    """张三丰 -> 张*丰, 张三 -> 张*: enough for staff to match an ID card, no more."""
-    name = name.strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * min(len(name) - 2, 3) + name[-1]
 
 
 MAX_ENT_CHARS = 16  # a CJK character costs 4 characters of base64: keep the QR at version <= 20

@@ -139,7 +139,8 @@ async def verify(
         return Response(await verification.record(judged=judged, actor=actor))
 
 
-@get("/api/v1/redemptions", guards=[ADMIN], tags=["cards"], summary="Redemptions across service points (admin)")
+@get("/api/v1/redemptions", guards=[requires(Role.ADMIN, Role.SERVICE_STAFF)], tags=["cards"],
+     summary="Redemptions across service points (admin), or at the caller's own service point (service staff)")
 async def list_redemptions(
     actor: NamedDependency[Actor],
     service_: ServiceFilter = None,

@@ -100,6 +100,9 @@ class RedemptionRead(msgspec.Struct):
     service: Service
     token_kind: str
     at: dt.datetime
+    service_point_name: str
+    holder_name: str  # masked as on the QR (张*丰): the list is also read at the service point
+    enterprise_name: str
 
 
 class ExpiringCard(msgspec.Struct):

@@ -20,7 +20,7 @@ from piccolo.query.functions.aggregate import Count
 from backend import clock, db
 from backend.cards import keys
 from backend.cards import schemas as s
-from backend.cards.credentials import VALID, Checked, Reason, Verdict, check, judge
+from backend.cards.credentials import VALID, Checked, Reason, Verdict, check, judge, mask_name
 from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
 from backend.errors import Forbidden, ValidationFailed
@@ -220,6 +220,9 @@ def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None
 _R_COLUMNS = (
     Redemption.id, Redemption.card_id, Redemption.card_id.number.as_alias("card_number"),
     Redemption.service_point_id, Redemption.staff_id, Redemption.service, Redemption.token_kind, Redemption.at,
+    Redemption.service_point_id.name.as_alias("service_point_name"),
+    Redemption.card_id.holder_id.display_name.as_alias("holder_name"),
+    Redemption.card_id.enterprise_id.name.as_alias("enterprise_name"),
 )
 
 
@@ -228,6 +231,8 @@ def _redemption(r: dict[str, Any]) -> s.RedemptionRead:
         id=str(r["id"]), card_id=str(r["card_id"]), card_number=r["card_number"],
         service_point_id=str(r["service_point_id"]), staff_id=str(r["staff_id"]),
         service=Service(r["service"]), token_kind=r["token_kind"], at=r["at"],
+        service_point_name=r["service_point_name"] or "", holder_name=mask_name(r["holder_name"] or ""),
+        enterprise_name=r["enterprise_name"] or "",
     )
 
 
@@ -236,10 +241,18 @@ async def list_redemptions(
     service_point_id: str | None = None, from_: str | None = None, to: str | None = None,
     limit: int, cursor: str | None,
 ) -> tuple[list[s.RedemptionRead], str | None]:
-    """Redemptions the actor may see (admin: their district's service points; holder: own card)."""
+    """Redemptions the actor may see (admin: their district's service points; holder: own card;
+    service staff: their own service point's, and naming another point is 403)."""
     query = Redemption.select(*_R_COLUMNS)
     if actor.role == Role.ENTREPRENEUR:
         query = query.where(Redemption.card_id.holder_id == uuid.UUID(actor.id))
+    elif actor.role == Role.SERVICE_STAFF:
+        own = parse_id(actor.service_point_id or "")
+        if own is None:
+            raise Forbidden("Your account is not linked to a service point.", code="no_service_point")
+        if service_point_id is not None and parse_id(service_point_id) != own:
+            raise Forbidden("Staff see only their own service point's redemptions.", code="out_of_scope")
+        query = query.where(Redemption.service_point_id == own)
     elif actor.role != Role.ADMIN:
         query = query.where(Redemption.id.is_null())
     elif actor.district is not None:

@@ -31,6 +31,7 @@ from backend.security.passwords import hash_password
 from backend.security.schemas import Actor, Role
 
 PASSWORD = "Demo-2026-fz"
+SHOWCASE_SERVICE = "medical"  # the printed owner's card covers it; the printed staff login serves it
 SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="demo-data", role=Role.ADMIN)
 
 
@@ -137,9 +138,13 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
             city, f"demo_dept_{k:02d}", Role.DEPARTMENT, f"{names.DEPARTMENTS[k - 1]}经办人",
             department_id=department_id, login=k == 1)
         progress.advance(task)
+    # The printed service-staff login works at a hospital window, and the printed owner's card
+    # (demo_owner_001, see `cards`) always covers medical: a newcomer can scan end to end.
+    showcase = next(p["id"] for p in city.points if p["service"] == SHOWCASE_SERVICE)
     for k, point in enumerate(city.points, 1):
         await _user(city, f"demo_staff_{k:02d}", Role.SERVICE_STAFF, f"{point['name']}工作人员",
-                    district=names.SERVICE_POINT_DISTRICT[point["name"]], service_point_id=point["id"], login=k == 1)
+                    district=names.SERVICE_POINT_DISTRICT[point["name"]], service_point_id=point["id"],
+                    login=point["id"] == showcase)
     progress.update(task, completed=progress.tasks[task].total)
 
 
@@ -155,10 +160,12 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
     now = clock.now()
     holders = rng.sample(city.enterprises, min(count, len(city.enterprises)))
     for k, enterprise in enumerate(holders, 1):
-        owner = await _user(city, f"demo_owner_{k:03d}", Role.ENTREPRENEUR, f"企业家{names.person(rng)}",
+        owner = await _user(city, f"demo_owner_{k:03d}", Role.ENTREPRENEUR, names.person(rng),
                             district=enterprise["district"], enterprise_id=enterprise["id"], login=k == 1)
         city.owners[enterprise["id"]] = owner
         services = sorted(rng.sample([s.value for s in o.Service], rng.randrange(3, 7)))
+        if k == 1 and SHOWCASE_SERVICE not in services:
+            services = sorted([*services, SHOWCASE_SERVICE])
         issued = now - dt.timedelta(days=rng.randrange(1, 365), hours=rng.randrange(0, 9))
         if not await Card.exists().where(Card.holder_id == uuid.UUID(owner.id)):
             clock.set_now(issued)

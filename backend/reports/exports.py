@@ -15,15 +15,13 @@ from typing import Any
 import msgspec
 import xlsxwriter
 
+from backend import glossary
 from backend.orgs.schemas import Service
 from backend.reports import schemas as s
 
 INT, MONEY, RATE, TEXT = "int", "money", "rate", "text"
 
-SERVICE_NAMES = {
-    Service.EDUCATION: "子女入学", Service.MEDICAL: "就医", Service.TOURISM: "景区游览",
-    Service.TRANSPORT: "机场高铁", Service.LEGAL: "法律服务", Service.GOVERNMENT: "政务服务",
-}
+SERVICE_NAMES = {Service(k): v for k, v in glossary.SERVICES.items()}
 
 
 class Table(msgspec.Struct):

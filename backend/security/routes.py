@@ -9,6 +9,7 @@ from litestar import Controller, Litestar, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
+from backend.db import transaction
 from backend.orgs import service as orgs
 from backend.orgs.schemas import MeRead
 from backend.security import service, tokens
@@ -28,6 +29,12 @@ class AuthController(Controller):
     @post("/refresh", opt=PUBLIC, status_code=200, summary="Exchange a refresh token (once) for a new pair")
     async def refresh(self, data: JSONBody[RefreshIn]) -> TokenPair:
         return await service.refresh(refresh_token=data.refresh_token)
+
+    @post("/logout", opt=PUBLIC, status_code=204,
+          summary="Sign out: revoke the refresh token's chain (204 also for an unknown or spent token)")
+    async def logout(self, data: JSONBody[RefreshIn]) -> None:
+        async with transaction():
+            await service.logout(refresh_token=data.refresh_token)
 
 
 @get("/api/v1/me", tags=["auth"], summary="The caller's own profile")

@@ -107,3 +107,19 @@ async def refresh(*, refresh_token: str) -> TokenPair:
     if user is None:
         raise Unauthorized("The account is no longer active.", code="invalid_refresh_token")
     return await _issue(user, family_id=row["family_id"])
+
+
+async def logout(*, refresh_token: str) -> None:
+    """Revoke the refresh token's whole chain (sign-out). Unknown or spent tokens change nothing.
+
+    Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL): they are checked
+    without a database call, and the app drops its own from memory when signing out.
+    """
+    row = await RefreshToken.select(RefreshToken.family_id).where(
+        RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
+    ).first()
+    if row is None:
+        return
+    await RefreshToken.update({RefreshToken.revoked_at: clock.now()}).where(
+        (RefreshToken.family_id == row["family_id"]) & RefreshToken.revoked_at.is_null()
+    )

@@ -44,8 +44,10 @@ async def test_who_sees_redemptions(world):
     await world.verify(await world.credential())
     callers = await world.factory.callers()
     for role, caller in callers.items():
-        expected = 200 if role == "admin" else 403
+        expected = 200 if role in ("admin", "service_staff") else 403
         assert (await caller.get("/api/v1/redemptions")).status_code == expected, role
+    # Staff elsewhere see none of this point's redemptions.
+    assert (await callers["service_staff"].get("/api/v1/redemptions")).json()["items"] == []
     stranger = callers["entrepreneur"]
     assert (await stranger.get(f"/api/v1/cards/{world.card['id']}/redemptions")).status_code == 404
     scoped = await world.factory.user("admin", district="仓山区")
@@ -89,3 +91,53 @@ async def test_figures_for_the_summary_report(world):
     figures = await redemption_figures(start=start, end=end)
     assert figures["total"] == 1 and figures["by_service"]["medical"] == 1 and figures["by_service"]["legal"] == 0
     assert (await redemption_figures(start=start, end=end, district="仓山区"))["total"] == 0
+
+
+async def test_the_holders_history_names_the_service_points(world):
+    token = await world.credential()
+    await world.verify(token)
+    await world.verify(token, staff=await world.staff_at("transport"))
+    history = (await world.holder.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"]
+    names = await _point_names()
+    assert [(r["service"], r["service_point_name"]) for r in history] == [
+        ("medical", names[world.staff.actor.service_point_id]), ("transport", names[history[1]["service_point_id"]])]
+    assert history[0]["service_point_name"].startswith("服务点")
+    # The holder's name is masked as on the QR (the same list is read at the service window).
+    assert {(r["holder_name"], r["enterprise_name"]) for r in history} == {("张*丰", "福州绿源科技有限公司")}
+
+
+async def _point_names() -> dict[str, str]:
+    from backend.orgs.tables import ServicePoint
+
+    return {str(r["id"]): r["name"] for r in await ServicePoint.select(ServicePoint.id, ServicePoint.name)}
+
+
+async def test_service_staff_see_their_own_points_scans_of_a_day(world):
+    """The window's "today" list: its own point only, whoever scanned; another point's id is 403."""
+    token = await world.credential()
+    colleague = await world.factory.user("service_staff", service_point_id=world.staff.actor.service_point_id)
+    elsewhere = await world.staff_at("transport")
+    clock.set_now(dt.datetime(2027, 3, 1, 1, 0, tzinfo=dt.UTC))  # 09:00 in Shanghai
+    mine = await world.verify(token)
+    theirs = await world.verify(token, staff=colleague)
+    other_point = await world.verify(token, staff=elsewhere)
+    clock.set_now(dt.datetime(2027, 3, 1, 16, 30, tzinfo=dt.UTC))  # 00:30 on 2 March in Shanghai
+    tomorrow = await world.verify(token)
+
+    async def listed(caller, query: str = "") -> list[str]:
+        reply = await caller.get(f"/api/v1/redemptions{query}")
+        assert reply.status_code == 200, reply.text
+        return [r["id"] for r in reply.json()["items"]]
+
+    point = world.staff.actor.service_point_id
+    today = f"?service_point_id={point}&from=2027-03-01&to=2027-03-01"
+    assert await listed(world.staff, today) == [mine["redemption_id"], theirs["redemption_id"]]
+    assert await listed(colleague, "?from=2027-03-02&to=2027-03-02") == [tomorrow["redemption_id"]]
+    assert await listed(elsewhere) == [other_point["redemption_id"]]
+    row = (await world.staff.get(f"/api/v1/redemptions{today}")).json()["items"][0]
+    assert (row["holder_name"], row["card_number"], row["service"]) == ("张*丰", world.card["number"], "medical")
+
+    for query in (f"?service_point_id={elsewhere.actor.service_point_id}", "?service_point_id=not-a-uuid"):
+        reply = await world.staff.get(f"/api/v1/redemptions{query}")
+        assert reply.status_code == 403 and reply.json()["code"] == "out_of_scope", query
+    assert (await world.staff.get("/api/v1/redemptions?from=today")).status_code == 422

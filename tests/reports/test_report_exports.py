@@ -46,7 +46,7 @@ async def test_summary_csv_agrees_with_json(admin):
     assert int(table["已超期"]) == data["issues"]["overdue"]
     assert float(table["按期办结率"]) == data["issues"]["on_time_rate"]
     assert table["协调融资（元）"] == data["financing_coordinated"]
-    assert int(table["绿卡服务次数：就医"]) == data["redemptions"]["by_service"]["medical"]
+    assert int(table["绿卡服务次数：就医就诊"]) == data["redemptions"]["by_service"]["medical"]
     assert int(table["商会计划走访"]) == data["chambers"]["planned_visits"]
 
 

@@ -416,6 +416,8 @@ ROWS: dict[tuple[str, str], Row] = {
     # Public: a bearer token, if any, changes nothing.
     ("POST", "/api/v1/auth/login"): row({"own": credentials()}, default=200, anonymous=200),
     ("POST", "/api/v1/auth/refresh"): row({"own": refresh_token()}, default=200, anonymous=200),
+    # Holding the refresh token is the authority to end its chain (the app's sign-out).
+    ("POST", "/api/v1/auth/logout"): row({"own": refresh_token()}, default=204, anonymous=204),
 
     ("POST", "/api/v1/users"): row(
         {"in": new_owner(HOME), "owner_of_away_enterprise": new_owner(AWAY),
