@@ -23,6 +23,7 @@ from backend.reports import routes as reports
 from backend.routing import provide_actor
 from backend.security import routes as security
 from backend.security.guards import authenticate
+from backend.security.network import trusted_proxy_middleware
 from backend.settings import settings
 from backend.visits import routes as visits
 
@@ -53,8 +54,7 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[
-logs.request_id_middleware],
+        middleware=[logs.request_id_middleware, trusted_proxy_middleware],
         guards=[authenticate],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_lifespan],

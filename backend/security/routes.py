@@ -8,7 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.orgs import service as orgs
 from backend.orgs.schemas import MeRead
-from backend.security import service
+from backend.security import network, service
 from backend.security.guards import PUBLIC
 from backend.security.schemas import Actor, LoginIn, RefreshIn, TokenPair
 
@@ -19,7 +19,7 @@ class AuthController(Controller):
 
     @post("/login", opt=PUBLIC, status_code=200, summary="Log in with username and password")
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> TokenPair:
-        client = request.client.host if request.client else "unknown"
+        client = network.client_key(request.client.host if request.client else None)
         return await service.login(username=data.username, password=data.password, client=client)
 
     @post("/refresh", opt=PUBLIC, status_code=200, summary="Exchange a refresh token (once) for a new pair")

@@ -1,4 +1,4 @@
-"""Login (with failure throttling), one-time refresh tokens with chain revocation."""
+"""Login (throttled, see `throttle`), one-time refresh tokens with chain revocation."""
 
 from __future__ import annotations
 
@@ -6,46 +6,50 @@ import datetime as dt
 import uuid
 
 from backend import clock
-from backend.errors import RateLimited, Unauthorized
+from backend.errors import Unauthorized, Unavailable
 from backend.ids import new_id
 from backend.orgs.tables import User
-from backend.security import tokens
-from backend.security.passwords import verify_password
+from backend.security import passwords, throttle, tokens
 from backend.security.schemas import Actor, Role, TokenPair
-from backend.security.tables import LoginFailure, RefreshToken
+from backend.security.tables import RefreshToken
 from backend.settings import settings
 
 
-async def _retry_after(key: str, limit: int) -> int | None:
-    """Seconds until `key` may try again, or None while it is under its failure limit."""
-    window_start = clock.now() - dt.timedelta(seconds=settings.login_failure_window)
-    recent = await (
-        LoginFailure.select(LoginFailure.at)
-        .where((LoginFailure.key == key) & (LoginFailure.at > window_start))
-        .order_by(LoginFailure.at, ascending=False)
-        .limit(limit)
-    )
-    if len(recent) < limit:
-        return None
-    oldest_counted = recent[-1]["at"]
-    return max(1, int((oldest_counted - window_start).total_seconds()) + 1)
-
-
 async def login(*, username: str, password: str, client: str) -> TokenPair:
-    """A token pair for good credentials; failed attempts are throttled per username and address."""
-    keys = ((f"user:{username.lower()}", settings.login_max_failures_user),
-            (f"addr:{client}", settings.login_max_failures_address))
-    for key, limit in keys:
-        wait = await _retry_after(key, limit)
-        if wait is not None:
-            raise RateLimited("Too many failed logins; try again later.", retry_after=wait)
+    """A token pair for good credentials; failed attempts are throttled per account and address.
+
+    See `throttle` for the rules. The password hash waits for one of a few hashing slots
+    (`passwords.gate`); when none comes free in time the attempt is released and answered 503.
+    """
+    if passwords.gate.saturated():
+        raise _busy()
+    claim = await throttle.claim(username=username, address=client)
     user = await User.select().where((User.username == username) & (User.active == True)).first()  # noqa: E712
-    if not await verify_password(user["password_hash"] if user else None, password):
-        now = clock.now()
-        await LoginFailure.insert(*(LoginFailure(id=new_id(), key=key, at=now) for key, _ in keys))
+    try:
+        ok = await passwords.verify_password(
+            user["password_hash"] if user else None,
+            password,
+            # An address over its limit does not queue for a slot: it gets one only if one is free.
+            wait=settings.login_queue_seconds if claim.address_ok else 0,
+        )
+    except passwords.HashingBusy:
+        await throttle.release(claim)
+        raise (_busy() if claim.address_ok else throttle.address_limited(claim)) from None
+    if not ok:
+        await throttle.failed(claim)
+        if not claim.address_ok:
+            raise throttle.address_limited(claim)
         raise Unauthorized("Wrong username or password.", code="invalid_credentials")
-    await LoginFailure.delete().where(LoginFailure.key == keys[0][0])
+    await throttle.succeeded(claim)
     return await _issue(user, family_id=new_id())
+
+
+def _busy() -> Unavailable:
+    return Unavailable(
+        "Too many logins are being checked right now; try again in a moment.",
+        retry_after=2,
+        code="login_busy",
+    )
 
 
 def actor_of(user: dict) -> Actor:
@@ -107,3 +111,8 @@ async def refresh(*, refresh_token: str) -> TokenPair:
     if user is None:
         raise Unauthorized("The account is no longer active.", code="invalid_refresh_token")
     return await _issue(user, family_id=row["family_id"])
+
+
+async def purge_login_records(*, now: dt.datetime | None = None) -> int:
+    """Forget failed logins that left the throttling window (for the purge command); the number deleted."""
+    return await throttle.purge(now=now)
