@@ -36,7 +36,8 @@ async def settle(expected_deliveries: int, receiver: Receiver, deadline: float) 
         await asyncio.sleep(0.2)
 
 
-async def test_two_servers_with_schedulers_send_each_reminder_once(factory):
+async def test_two_servers_with_schedulers_send_each_reminder_once(factory, monkeypatch):
+    monkeypatch.setenv("WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")  # the receiver is on the loopback
     world = await w.build(factory)
     expected = w.expected(world)
     with Receiver() as receiver:
@@ -47,6 +48,7 @@ async def test_two_servers_with_schedulers_send_each_reminder_once(factory):
             "REMINDER_INTERVAL_SECONDS": "1",
             "GREENCARD_FAKE_NOW": clock.now().isoformat(),
             "WEBHOOK_TIMEOUT_SECONDS": "5",
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
         servers = [Server(env), Server(env)]
