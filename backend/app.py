@@ -12,8 +12,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from backend import db, logs
+from backend.apidocs import RENDER_PLUGINS
 from backend.cards import routes as cards
 from backend.errors import EXCEPTION_HANDLERS
+from backend.headers import add_security_headers
 from backend.health import ROUTERS as HEALTH
 from backend.issues import routes as issues
 from backend.openapi import document_problems
@@ -56,6 +58,7 @@ def create_app() -> Litestar:
         dependencies={"actor": Provide(provide_actor)},
         middleware=[logs.request_id_middleware, trusted_proxy_middleware],
         guards=[authenticate],
+        before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_lifespan],
         request_max_body_size=settings.max_body_bytes,
@@ -65,6 +68,7 @@ def create_app() -> Litestar:
             version="1.0.0",
             description="Entrepreneur green cards and the five-ones enterprise-visit mechanism.",
             path="/schema",
+            render_plugins=RENDER_PLUGINS,
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),
