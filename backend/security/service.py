@@ -9,7 +9,7 @@ from backend import clock
 from backend.errors import Unauthorized, Unavailable
 from backend.ids import new_id
 from backend.orgs.tables import User
-from backend.security import passwords, throttle, tokens
+from backend.security import passwords, revocations, throttle, tokens
 from backend.security.schemas import Actor, Role, TokenPair
 from backend.security.tables import RefreshToken
 from backend.settings import settings
@@ -81,7 +81,7 @@ async def _issue(user: dict, *, family_id: uuid.UUID) -> TokenPair:
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(actor_of(user)),
+        access_token=tokens.issue_access_token(actor_of(user), chain=str(family_id)),
         refresh_token=refresh,
         expires_in=settings.access_token_ttl,
     )
@@ -100,9 +100,7 @@ async def refresh(*, refresh_token: str) -> TokenPair:
         (RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null()
     ).returning(RefreshToken.id)
     if not claimed:
-        await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-            (RefreshToken.family_id == row["family_id"]) & RefreshToken.revoked_at.is_null()
-        )
+        await revoke_chain(family_id=row["family_id"])
         raise Unauthorized(
             "The refresh token was already used; every token of its chain is now revoked.",
             code="refresh_token_reused",
@@ -111,6 +109,14 @@ async def refresh(*, refresh_token: str) -> TokenPair:
     if user is None:
         raise Unauthorized("The account is no longer active.", code="invalid_refresh_token")
     return await _issue(user, family_id=row["family_id"])
+
+
+async def revoke_chain(*, family_id: uuid.UUID) -> None:
+    """End a session: its refresh tokens stop working, and so do its access tokens (see revocations)."""
+    await RefreshToken.update({RefreshToken.revoked_at: clock.now()}).where(
+        (RefreshToken.family_id == family_id) & RefreshToken.revoked_at.is_null()
+    )
+    revocations.note(str(family_id))
 
 
 async def purge_login_records(*, now: dt.datetime | None = None) -> int:
