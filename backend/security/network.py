@@ -8,7 +8,6 @@ name any address it likes and so escape the per-address login limit.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -31,23 +30,26 @@ def parse_trusted(value: str) -> list[str]:
     return entries
 
 
-@functools.lru_cache(maxsize=4)
-def _proxy_layer(value: str, app: ASGIApp) -> ProxyHeadersMiddleware | None:
-    entries = parse_trusted(value)
-    return ProxyHeadersMiddleware(app, trusted_hosts=entries) if entries else None  # type: ignore[arg-type]
-
-
 def trusted_proxy_middleware(app: ASGIApp) -> ASGIApp:
     """Sets the request's client (and scheme) from X-Forwarded-For/-Proto when the peer is trusted.
 
     Uvicorn's own proxy-header handling is switched off in `serve`; this layer does it inside the
     app, whatever server runs it, from the rightmost address that is not a trusted proxy.
     """
-    parse_trusted(trusted_proxies)  # fail at start, not on the first request
+    built: dict[str, ASGIApp] = {}
+
+    def layer() -> ASGIApp:
+        # Built once per setting value (a test may change it); no layer at all when nothing is trusted.
+        if trusted_proxies not in built:
+            entries = parse_trusted(trusted_proxies)
+            built.clear()
+            built[trusted_proxies] = ProxyHeadersMiddleware(app, trusted_hosts=entries) if entries else app  # type: ignore[arg-type]
+        return built[trusted_proxies]
+
+    layer()  # fail at start on a bad TRUSTED_PROXIES, not on the first request
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        layer = _proxy_layer(trusted_proxies, app)
-        await (layer or app)(scope, receive, send)  # type: ignore[arg-type]
+        await layer()(scope, receive, send)
 
     return middleware
 

@@ -86,7 +86,10 @@ gate = HashingGate(settings.password_hash_concurrency, max_waiting=16 * settings
 
 
 async def hash_password(password: str) -> str:
-    """Hash a new password; waits for a slot as long as it takes (admin and CLI work, not a login storm)."""
+    """Hash a new password; waits for a slot as long as it takes (admin and CLI work, not a login storm).
+
+    Call it before opening a transaction: on SQLite a transaction holds the connection meanwhile.
+    """
     async with gate.slot(wait=None):
         # The slot is held until the thread finishes, even if this request is cancelled meanwhile.
         return await anyio.to_thread.run_sync(_hasher.hash, password)
