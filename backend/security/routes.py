@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.orgs import service as orgs
@@ -17,7 +20,26 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", opt=PUBLIC, status_code=200, summary="Log in with username and password")
+    @post(
+        "/login",
+        opt=PUBLIC,
+        status_code=200,
+        summary="Log in with username and password",
+        description=(
+            "Failed attempts are limited per account and per client address: 429 with `Retry-After` and "
+            "`scope` (`account`: locked even for the right password, until `locked_until`; `address`: "
+            "wrong passwords refused until `locked_until`, right ones still log in). 503 `login_busy` "
+            "with `Retry-After` when too many passwords are being checked at once."
+        ),
+        responses={
+            503: ResponseSpec(
+                data_container=dict[str, Any],
+                generate_examples=False,
+                description="Too many logins being checked at once (`login_busy`); retry after `Retry-After` seconds",
+                media_type="application/problem+json",
+            )
+        },
+    )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> TokenPair:
         client = network.client_key(request.client.host if request.client else None)
         return await service.login(username=data.username, password=data.password, client=client)
