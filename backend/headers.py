@@ -17,6 +17,8 @@ A `before_send` hook rather than a middleware: it sees every response the app se
 
 from __future__ import annotations
 
+import functools
+
 from litestar.types import Message, Scope
 
 from backend.settings import settings
@@ -55,7 +57,11 @@ def _encode(*pairs: tuple[str, str]) -> list[tuple[bytes, bytes]]:
 def headers_for(content_type: str, *, https: bool) -> list[tuple[bytes, bytes]]:
     """The security headers a response of this content type gets."""
     kind = content_type.split(";", 1)[0].strip().lower()
-    active = kind == "text/html" or kind.endswith("javascript")
+    return list(_headers(kind == "text/html" or kind.endswith("javascript"), https))
+
+
+@functools.cache
+def _headers(active: bool, https: bool) -> tuple[tuple[bytes, bytes], ...]:
     policy = APP_POLICY if active else OTHER_POLICY
     pairs = [
         ("x-content-type-options", "nosniff"),
@@ -67,7 +73,7 @@ def headers_for(content_type: str, *, https: bool) -> list[tuple[bytes, bytes]]:
         pairs.append(("permissions-policy", PERMISSIONS))
     if https:
         pairs.append(("strict-transport-security", HSTS))
-    return _encode(*pairs)
+    return tuple(_encode(*pairs))
 
 
 _HTTPS = settings.public_base_url.startswith("https://")
