@@ -34,7 +34,7 @@ async def login(*, username: str, password: str, client: str) -> TokenPair:
         )
     except passwords.HashingBusy:
         await throttle.release(claim)
-        raise (_busy() if claim.address_ok else throttle.address_limited(claim)) from None
+        raise (_busy() if claim.address_ok else throttle.address_limited(claim, checked=False)) from None
     if not ok:
         await throttle.failed(claim)
         if not claim.address_ok:

@@ -91,15 +91,21 @@ def account_locked(until: dt.datetime, now: dt.datetime) -> RateLimited:
     )
 
 
-def address_limited(claim: Claim) -> RateLimited:
+def address_limited(claim: Claim, *, checked: bool = True) -> RateLimited:
+    """429 for an attempt from an address over its limit: its password was wrong (`checked`), or
+    no hashing slot was free to check it, in which case a retry in a moment may well succeed."""
     now = clock.now()
     until = claim.address_until or now
+    stamp = until.isoformat(timespec="seconds")
+    if checked:
+        detail = f"Too many failed logins from your network; wrong passwords are refused until {stamp} (a right one still logs in)."
+        retry_after = _seconds_until(until, now)
+    else:
+        detail = (f"Too many failed logins from your network (wrong passwords are refused until {stamp}), "
+                  "and the server was too busy to check this one; try again in a moment.")
+        retry_after = 2
     return RateLimited(
-        "Too many failed logins from your network; wrong passwords are refused until "
-        f"{until.isoformat(timespec='seconds')} (a right one still logs in).",
-        retry_after=_seconds_until(until, now),
-        code="rate_limited",
-        extra={"scope": "address", "locked_until": until.isoformat(timespec="seconds")},
+        detail, retry_after=retry_after, code="rate_limited", extra={"scope": "address", "locked_until": stamp}
     )
 
 

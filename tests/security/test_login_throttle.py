@@ -158,6 +158,34 @@ async def test_a_right_password_logs_in_from_an_address_over_its_limit(client, f
         assert (await login(client, "office-worker", PASSWORD)).status_code == 200
 
 
+async def test_from_an_address_over_its_limit_an_unchecked_attempt_is_told_to_retry_soon(client, factory):
+    await factory.user("admin", username="office-worker")
+    for i in range(30):
+        assert (await login(client, f"typo{i}", "x" * 8)).status_code == 401
+    # Every hashing slot is taken: an attempt from this address is not queued, so not checked.
+    holding, release = asyncio.Event(), asyncio.Event()
+    held = 0
+
+    async def hold():
+        nonlocal held
+        async with passwords.gate.slot(wait=None):
+            held += 1
+            if held == passwords.gate.permits:
+                holding.set()
+            await release.wait()
+
+    holders = [asyncio.create_task(hold()) for _ in range(passwords.gate.permits)]
+    await holding.wait()
+    r = await login(client, "office-worker", PASSWORD)
+    release.set()
+    await asyncio.gather(*holders)
+    assert r.status_code == 429 and r.json()["scope"] == "address"
+    assert r.headers["retry-after"] == "2" and "try again in a moment" in r.json()["detail"]
+    assert await LoginFailure.count().where(LoginFailure.key == "user:office-worker") == 0  # counted for nothing
+    # A moment later a slot is free, and the right password logs in.
+    assert (await login(client, "office-worker", PASSWORD)).status_code == 200
+
+
 async def test_an_account_locked_by_failures_stays_locked_from_a_fresh_address(client, factory, monkeypatch):
     monkeypatch.setattr(network, "trusted_proxies", "127.0.0.1")
     await factory.user("admin", username="victim")
