@@ -82,7 +82,8 @@ class HashingGate:
             state.semaphore.release()
 
 
-gate = HashingGate(settings.password_hash_concurrency, max_waiting=16 * settings.password_hash_concurrency)
+# Waiting costs little memory (a parked request); the wait itself is bounded by LOGIN_QUEUE_SECONDS.
+gate = HashingGate(settings.password_hash_concurrency, max_waiting=max(64, 16 * settings.password_hash_concurrency))
 
 
 async def hash_password(password: str) -> str:

@@ -97,7 +97,7 @@ async def test_a_storm_of_logins_hashes_at_most_one_password_per_core_at_once(cl
 
 
 async def test_logins_that_find_no_hashing_slot_in_time_get_503_and_count_for_nothing(client, slow_hashing, monkeypatch):
-    slow_hashing["delay"] = 0.5
+    slow_hashing["delay"] = 1.0
     monkeypatch.setattr(service, "settings", dataclasses.replace(settings, login_queue_seconds=0.05))
     permits = passwords.gate.permits
     responses = await storm(client, [(f"user{i}", "wrong-password") for i in range(permits + 4)])
