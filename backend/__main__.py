@@ -50,7 +50,9 @@ def _serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         workers=args.workers,
-        proxy_headers=True,
+        # X-Forwarded-For is read inside the app, from TRUSTED_PROXIES only (security/network.py);
+        # uvicorn's own handling would believe any local process.
+        proxy_headers=False,
         log_level=settings.log_level.lower(),
         access_log=False,
         log_config=None,

@@ -12,8 +12,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from backend import db, logs
+from backend.apidocs import RENDER_PLUGINS
 from backend.cards import routes as cards
 from backend.errors import EXCEPTION_HANDLERS
+from backend.headers import add_security_headers
 from backend.health import ROUTERS as HEALTH
 from backend.issues import routes as issues
 from backend.openapi import document_problems
@@ -23,6 +25,7 @@ from backend.reports import routes as reports
 from backend.routing import provide_actor
 from backend.security import routes as security
 from backend.security.guards import authenticate
+from backend.security.network import trusted_proxy_middleware
 from backend.settings import settings
 from backend.visits import routes as visits
 from backend.web import routes as web
@@ -54,9 +57,9 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[
-logs.request_id_middleware],
+        middleware=[logs.request_id_middleware, trusted_proxy_middleware],
         guards=[authenticate],
+        before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         lifespan=[_lifespan],
         request_max_body_size=settings.max_body_bytes,
@@ -66,6 +69,7 @@ logs.request_id_middleware],
             version="1.0.0",
             description="Entrepreneur green cards and the five-ones enterprise-visit mechanism.",
             path="/schema",
+            render_plugins=RENDER_PLUGINS,
             components=Components(
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
             ),

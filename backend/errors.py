@@ -95,6 +95,15 @@ class RateLimited(DomainError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **kwargs)
 
 
+class Unavailable(DomainError):
+    """The server is too busy for this request right now (not the caller's fault): retry later."""
+
+    status, code = 503, "service_unavailable"
+
+    def __init__(self, detail: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after))}, **kwargs)
+
+
 def problem(
     status: int,
     code: str,

@@ -12,6 +12,19 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw not in (None, "") else default
+
+
+def _cores() -> int:
+    """CPU cores this process may run on (its affinity, not the whole machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -26,6 +39,12 @@ class Settings:
     # Argon2id cost; RFC 9106's second recommended profile by default (64 MiB, t=3).
     password_memory_kib: int = 65536
     password_time_cost: int = 3
+    # Password hashes computed at once in this process (each takes password_memory_kib), and how
+    # long a login may wait for one before 503: bounds memory and CPU under a login storm.
+    password_hash_concurrency: int = 1
+    login_queue_seconds: float = 5.0
+    # Peers whose X-Forwarded-For is believed (addresses or CIDR ranges, comma-separated).
+    trusted_proxies: str = ""
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
     extra: dict[str, str] = field(default_factory=dict)
@@ -45,6 +64,9 @@ def load() -> Settings:
         access_token_ttl=_int("ACCESS_TOKEN_TTL", 15 * 60),
         password_memory_kib=_int("PASSWORD_MEMORY_KIB", 65536),
         password_time_cost=_int("PASSWORD_TIME_COST", 3),
+        password_hash_concurrency=max(1, _int("PASSWORD_HASH_CONCURRENCY", _cores())),
+        login_queue_seconds=max(0.0, _float("LOGIN_QUEUE_SECONDS", 5.0)),
+        trusted_proxies=os.environ.get("TRUSTED_PROXIES", "").strip(),
         login_max_failures_user=_int("LOGIN_MAX_FAILURES_USER", 5),
         login_max_failures_address=_int("LOGIN_MAX_FAILURES_ADDRESS", 30),
         log_level=os.environ.get("LOG_LEVEL", "INFO").upper(),

@@ -20,6 +20,7 @@ class ReminderConfig:
     webhook_backoff_cap_seconds: float  # longest delay between attempts
     webhook_batch: int  # deliveries claimed per pass
     webhook_concurrency: int = 10  # requests in flight per pass
+    webhook_allowed_hosts: str = ""  # names, addresses, CIDR ranges that may be targeted though not public
 
     @property
     def lease_seconds(self) -> float:
@@ -37,4 +38,5 @@ def load() -> ReminderConfig:
         webhook_backoff_cap_seconds=_number("WEBHOOK_BACKOFF_CAP_SECONDS", 3600),
         webhook_batch=max(1, int(_number("WEBHOOK_BATCH", 50))),
         webhook_concurrency=max(1, int(_number("WEBHOOK_CONCURRENCY", 10))),
+        webhook_allowed_hosts=os.environ.get("WEBHOOK_ALLOWED_HOSTS", ""),
     )

@@ -24,7 +24,7 @@ import msgspec
 import structlog
 
 from backend import clock, db
-from backend.reminders import config, schemas as s
+from backend.reminders import config, schemas as s, targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
 log = structlog.get_logger("backend.reminders.delivery")
@@ -95,10 +95,21 @@ async def _claim(token: str, now: dt.datetime, cfg: config.ReminderConfig) -> li
 
 
 async def _send(client: httpx.AsyncClient, delivery: dict[str, Any]) -> tuple[int | None, str | None]:
-    """POST one delivery; (status code, error) where error is None on a 2xx."""
+    """POST one delivery; (status code, short reason) where the reason is None on a 2xx.
+
+    The reason is what the admin reads in the delivery log, so it says what kind of failure it
+    was and nothing more (no internal addresses, redirect targets or error texts); the JSON log
+    line carries the details for the operator.
+    """
+    try:
+        target = await targets.pin(delivery["url"])
+    except targets.TargetRefused as refused:
+        log.warning("webhook_target_refused", delivery_id=str(delivery["id"]), reason=refused.reason)
+        return None, refused.reason
     sent_at = clock.now()
     body = render(delivery, delivery["format"], sent_at)
     headers = {
+        **target.headers,
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         "X-Signature": sign(delivery["secret"], body),
@@ -107,19 +118,19 @@ async def _send(client: httpx.AsyncClient, delivery: dict[str, Any]) -> tuple[in
         "X-Webhook-Event": delivery["event"],
     }
     try:
-        response = await client.post(delivery["url"], content=body, headers=headers)
+        response = await client.post(target.url, content=body, headers=headers, extensions=target.extensions)
     except httpx.TimeoutException:
         return None, "timed out"
-    except httpx.ConnectError as exc:
-        return None, f"connection failed: {exc}"[:500] if str(exc) else "connection failed"
     except (httpx.HTTPError, OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"[:500]
+        log.warning("webhook_request_failed", delivery_id=str(delivery["id"]), error=f"{type(exc).__name__}: {exc}"[:500])
+        return None, "connection failed" if isinstance(exc, (httpx.ConnectError, OSError)) else "request failed"
     if 200 <= response.status_code < 300:
         return response.status_code, None
     if 300 <= response.status_code < 400:
-        where = response.headers.get("location", "?")
-        return response.status_code, f"HTTP {response.status_code} redirect to {where} not followed"[:500]
-    return response.status_code, f"HTTP {response.status_code}"
+        log.warning("webhook_redirect_not_followed", delivery_id=str(delivery["id"]),
+                    status_code=response.status_code, location=response.headers.get("location", "")[:500])
+        return response.status_code, "redirect not followed"
+    return response.status_code, f"receiver answered {s.status_class(response.status_code)}"
 
 
 async def _record(delivery: dict[str, Any], token: str, status: int | None, error: str | None, cfg: config.ReminderConfig) -> str:

@@ -132,7 +132,14 @@ class WebhookRead(msgspec.Struct):
     disabled_at: dt.datetime | None
 
 
+def status_class(status: int | None) -> str | None:
+    """What the delivery log shows of a receiver's answer: its class ("2xx" ... "5xx")."""
+    return f"{status // 100}xx" if status is not None else None
+
+
 class DeliveryRead(msgspec.Struct):
+    """One delivery in the log: the receiver's last answer only as a status class and a short reason."""
+
     id: str
     webhook_id: str
     event: str
@@ -141,7 +148,7 @@ class DeliveryRead(msgspec.Struct):
     status: DeliveryStatus
     attempts: int
     next_try_at: dt.datetime | None
-    last_status_code: int | None
-    last_error: str | None
+    last_status_class: str | None  # "2xx" .. "5xx"; null when no answer came (refused, timed out)
+    last_error: str | None  # short reason: "receiver answered 5xx", "timed out", "address not allowed ..."
     created_at: dt.datetime
     delivered_at: dt.datetime | None

@@ -13,13 +13,14 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import msgspec
 
 from backend import clock
 from backend.errors import NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.pagination import page_by_id
-from backend.reminders import schemas as s
+from backend.reminders import schemas as s, targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 from backend.security.schemas import Actor
 
@@ -77,9 +78,23 @@ def _read(row: dict[str, Any]) -> s.WebhookRead:
 
 async def create(*, data: s.WebhookCreate, actor: Actor) -> s.WebhookRead:
     """Subscribe a URL to events; the secret signs every delivery (never shown again)."""
+    url = validate_url(data.url)
+    try:
+        await targets.check_new(url)
+    except targets.TargetRefused as refused:
+        raise ValidationFailed(
+            f"Webhooks may not target this host: {refused.reason}. An operator may allow intranet "
+            "receivers with WEBHOOK_ALLOWED_HOSTS.",
+            field="url",
+            code="webhook_target_forbidden",
+        ) from None
+    try:
+        httpx.URL(url)  # what the delivery client will parse
+    except httpx.InvalidURL:
+        raise ValidationFailed("The URL is not valid.", field="url", code="invalid_url") from None
     row = WebhookSubscription(
         id=new_id(),
-        url=validate_url(data.url),
+        url=url,
         events=msgspec.json.encode(validate_events(data.events)).decode(),
         secret=data.secret,
         format=data.format.value,
@@ -132,10 +147,13 @@ async def list_deliveries(
     if status:
         query = query.where(WebhookDelivery.status == status.value)
     rows, next_cursor = await page_by_id(query, WebhookDelivery.id, limit=limit, cursor=cursor, newest_first=True)
-    items = [
-        s.DeliveryRead(**{k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in r.items()}) for r in rows
-    ]
-    return items, next_cursor
+    return [_delivery(r) for r in rows], next_cursor
+
+
+def _delivery(row: dict[str, Any]) -> s.DeliveryRead:
+    fields = {k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in row.items()}
+    fields["last_status_class"] = s.status_class(fields.pop("last_status_code"))
+    return s.DeliveryRead(**fields)
 
 
 async def enqueue(

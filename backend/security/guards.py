@@ -9,7 +9,8 @@ from litestar.handlers.base import BaseRouteHandler
 
 from backend.errors import Forbidden, Unauthorized
 from backend.security.schemas import Actor, Role
-from backend.security.tokens import read_access_token
+from backend.security import revocations
+from backend.security.tokens import decode_access_token
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]
 PUBLIC = {"exclude_from_auth": True}
@@ -61,4 +62,11 @@ async def authenticate(connection: ASGIConnection, handler: BaseRouteHandler) ->
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Authentication required.", code="unauthorized", headers={"WWW-Authenticate": "Bearer"})
-    connection.scope["user"] = read_access_token(token.strip())
+    actor, chain = decode_access_token(token.strip())
+    if chain is not None and await revocations.is_revoked(chain):
+        raise Unauthorized(
+            "This session was ended (signed out, or its refresh token was used twice); log in again.",
+            code="token_revoked",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    connection.scope["user"] = actor

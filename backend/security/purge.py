@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from backend import db
-from backend.security.tables import LoginFailure, RefreshToken
+from backend.security.tables import LoginFailure, LoginThrottleKey, RefreshToken
 
 
 async def purge_login_failures(*, before: dt.datetime) -> int:
-    """Delete failed-login records from before `before` (throttling counts only the last window)."""
+    """Delete failed-login records from before `before`, and the throttle's lock rows idle since then
+    (throttling counts only the last window; a lock row is made again on the next attempt)."""
+    await db.delete_in_batches(LoginThrottleKey, LoginThrottleKey.touched_at < before)
     return await db.delete_in_batches(LoginFailure, LoginFailure.at < before)
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from typing import AsyncIterator
+from typing import Any, AsyncIterator
 
 from litestar import Controller, Litestar, Request, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from backend.db import transaction
 from backend.orgs import service as orgs
 from backend.orgs.schemas import MeRead
-from backend.security import service, tokens
+from backend.security import network, service, tokens
 from backend.security.guards import PUBLIC
 from backend.security.schemas import Actor, LoginIn, RefreshIn, TokenPair
 
@@ -21,9 +22,28 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/login", opt=PUBLIC, status_code=200, summary="Log in with username and password")
+    @post(
+        "/login",
+        opt=PUBLIC,
+        status_code=200,
+        summary="Log in with username and password",
+        description=(
+            "Failed attempts are limited per account and per client address: 429 with `Retry-After` and "
+            "`scope` (`account`: locked even for the right password, until `locked_until`; `address`: "
+            "wrong passwords refused until `locked_until`, right ones still log in). 503 `login_busy` "
+            "with `Retry-After` when too many passwords are being checked at once."
+        ),
+        responses={
+            503: ResponseSpec(
+                data_container=dict[str, Any],
+                generate_examples=False,
+                description="Too many logins being checked at once (`login_busy`); retry after `Retry-After` seconds",
+                media_type="application/problem+json",
+            )
+        },
+    )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> TokenPair:
-        client = request.client.host if request.client else "unknown"
+        client = network.client_key(request.client.host if request.client else None)
         return await service.login(username=data.username, password=data.password, client=client)
 
     @post("/refresh", opt=PUBLIC, status_code=200, summary="Exchange a refresh token (once) for a new pair")

@@ -1,4 +1,4 @@
-"""Login (with failure throttling), one-time refresh tokens with chain revocation."""
+"""Login (throttled, see `throttle`), one-time refresh tokens with chain revocation."""
 
 from __future__ import annotations
 
@@ -6,46 +6,50 @@ import datetime as dt
 import uuid
 
 from backend import clock
-from backend.errors import RateLimited, Unauthorized
+from backend.errors import Unauthorized, Unavailable
 from backend.ids import new_id
 from backend.orgs.tables import User
-from backend.security import tokens
-from backend.security.passwords import verify_password
+from backend.security import passwords, revocations, throttle, tokens
 from backend.security.schemas import Actor, Role, TokenPair
-from backend.security.tables import LoginFailure, RefreshToken
+from backend.security.tables import RefreshToken
 from backend.settings import settings
 
 
-async def _retry_after(key: str, limit: int) -> int | None:
-    """Seconds until `key` may try again, or None while it is under its failure limit."""
-    window_start = clock.now() - dt.timedelta(seconds=settings.login_failure_window)
-    recent = await (
-        LoginFailure.select(LoginFailure.at)
-        .where((LoginFailure.key == key) & (LoginFailure.at > window_start))
-        .order_by(LoginFailure.at, ascending=False)
-        .limit(limit)
-    )
-    if len(recent) < limit:
-        return None
-    oldest_counted = recent[-1]["at"]
-    return max(1, int((oldest_counted - window_start).total_seconds()) + 1)
-
-
 async def login(*, username: str, password: str, client: str) -> TokenPair:
-    """A token pair for good credentials; failed attempts are throttled per username and address."""
-    keys = ((f"user:{username.lower()}", settings.login_max_failures_user),
-            (f"addr:{client}", settings.login_max_failures_address))
-    for key, limit in keys:
-        wait = await _retry_after(key, limit)
-        if wait is not None:
-            raise RateLimited("Too many failed logins; try again later.", retry_after=wait)
+    """A token pair for good credentials; failed attempts are throttled per account and address.
+
+    See `throttle` for the rules. The password hash waits for one of a few hashing slots
+    (`passwords.gate`); when none comes free in time the attempt is released and answered 503.
+    """
+    if passwords.gate.saturated():
+        raise _busy()
+    claim = await throttle.claim(username=username, address=client)
     user = await User.select().where((User.username == username) & (User.active == True)).first()  # noqa: E712
-    if not await verify_password(user["password_hash"] if user else None, password):
-        now = clock.now()
-        await LoginFailure.insert(*(LoginFailure(id=new_id(), key=key, at=now) for key, _ in keys))
+    try:
+        ok = await passwords.verify_password(
+            user["password_hash"] if user else None,
+            password,
+            # An address over its limit does not queue for a slot: it gets one only if one is free.
+            wait=settings.login_queue_seconds if claim.address_ok else 0,
+        )
+    except passwords.HashingBusy:
+        await throttle.release(claim)
+        raise (_busy() if claim.address_ok else throttle.address_limited(claim, checked=False)) from None
+    if not ok:
+        await throttle.failed(claim)
+        if not claim.address_ok:
+            raise throttle.address_limited(claim)
         raise Unauthorized("Wrong username or password.", code="invalid_credentials")
-    await LoginFailure.delete().where(LoginFailure.key == keys[0][0])
+    await throttle.succeeded(claim)
     return await _issue(user, family_id=new_id())
+
+
+def _busy() -> Unavailable:
+    return Unavailable(
+        "Too many logins are being checked right now; try again in a moment.",
+        retry_after=2,
+        code="login_busy",
+    )
 
 
 def actor_of(user: dict) -> Actor:
@@ -77,7 +81,7 @@ async def _issue(user: dict, *, family_id: uuid.UUID) -> TokenPair:
         )
     )
     return TokenPair(
-        access_token=tokens.issue_access_token(actor_of(user)),
+        access_token=tokens.issue_access_token(actor_of(user), chain=str(family_id)),
         refresh_token=refresh,
         expires_in=settings.access_token_ttl,
     )
@@ -96,9 +100,7 @@ async def refresh(*, refresh_token: str) -> TokenPair:
         (RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null()
     ).returning(RefreshToken.id)
     if not claimed:
-        await RefreshToken.update({RefreshToken.revoked_at: now}).where(
-            (RefreshToken.family_id == row["family_id"]) & RefreshToken.revoked_at.is_null()
-        )
+        await revoke_chain(family_id=row["family_id"])
         raise Unauthorized(
             "The refresh token was already used; every token of its chain is now revoked.",
             code="refresh_token_reused",
@@ -110,16 +112,18 @@ async def refresh(*, refresh_token: str) -> TokenPair:
 
 
 async def logout(*, refresh_token: str) -> None:
-    """Revoke the refresh token's whole chain (sign-out). Unknown or spent tokens change nothing.
-
-    Access tokens already issued stay valid until they expire (ACCESS_TOKEN_TTL): they are checked
-    without a database call, and the app drops its own from memory when signing out.
-    """
+    """Sign-out: end the refresh token's chain. Unknown or spent tokens change nothing."""
     row = await RefreshToken.select(RefreshToken.family_id).where(
         RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
     ).first()
-    if row is None:
-        return
+    if row is not None:
+        await revoke_chain(family_id=row["family_id"])
+
+
+async def revoke_chain(*, family_id: uuid.UUID) -> None:
+    """End a session: its refresh tokens stop working, and so do its access tokens (see revocations)."""
     await RefreshToken.update({RefreshToken.revoked_at: clock.now()}).where(
-        (RefreshToken.family_id == row["family_id"]) & RefreshToken.revoked_at.is_null()
+        (RefreshToken.family_id == family_id) & RefreshToken.revoked_at.is_null()
     )
+    revocations.note(str(family_id))
+

@@ -20,11 +20,25 @@ class RefreshToken(Table, tablename="refresh_tokens"):
 
 
 class LoginFailure(Table, tablename="login_failures"):
-    """A failed login, counted per key (`user:<name>` or `addr:<ip>`) in a sliding window."""
+    """A failed login, counted per key (`user:<name>` or `addr:<ip>`) in a sliding window.
+
+    The row is written when the attempt is claimed, before its password is checked, and deleted
+    again if the password was right (or never checked): an attempt in flight already counts.
+    """
 
     id = UUID(primary_key=True)
     key = Varchar(length=255, index=True)
     at = Timestamptz(index=True)
+
+
+class LoginThrottleKey(Table, tablename="login_throttle_keys"):
+    """One row per throttled key, locked by every claim on that key (an upsert), so that counting
+    the key's recent failures and recording a new one happen one claim at a time on every engine
+    and across processes. `touched_at` is the last claim: keys idle past the window are purged."""
+
+    id = UUID(primary_key=True)
+    key = Varchar(length=255, unique=True)
+    touched_at = Timestamptz(index=True)
 
 
 class IdempotencyRecord(Table, tablename="idempotency_records"):

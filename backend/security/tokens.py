@@ -59,7 +59,8 @@ def issuer() -> str:
     return settings.public_base_url
 
 
-def issue_access_token(actor: Actor) -> str:
+def issue_access_token(actor: Actor, *, chain: str | None = None) -> str:
+    """An access token for `actor`; `chain` is the refresh chain it came from (checked for revocation)."""
     now = clock.now()
     claims = {
         "iss": issuer(),
@@ -76,6 +77,7 @@ def issue_access_token(actor: Actor) -> str:
         ("ent", actor.enterprise_id),
         ("spt", actor.service_point_id),
         ("dep", actor.department_id),
+        ("sid", chain),
     ):
         if value is not None:
             claims[claim] = value
@@ -84,6 +86,11 @@ def issue_access_token(actor: Actor) -> str:
 
 def read_access_token(token: str) -> Actor:
     """The Actor in a valid access token; Unauthorized with a precise code otherwise."""
+    return decode_access_token(token)[0]
+
+
+def decode_access_token(token: str) -> tuple[Actor, str | None]:
+    """(the Actor, the refresh chain it came from) of a valid access token; Unauthorized otherwise."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -109,7 +116,7 @@ def read_access_token(token: str) -> Actor:
         role = Role(claims["role"])
     except ValueError:
         raise Unauthorized("The access token is not valid.", code="invalid_token") from None
-    return Actor(
+    actor = Actor(
         id=claims["sub"],
         username=claims.get("usr", ""),
         role=role,
@@ -118,6 +125,8 @@ def read_access_token(token: str) -> Actor:
         service_point_id=claims.get("spt"),
         department_id=claims.get("dep"),
     )
+    chain = claims.get("sid")
+    return actor, chain if isinstance(chain, str) else None
 
 
 def new_refresh_token() -> tuple[str, str]:

@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,50 +20,11 @@ from backend.reminders.tables import Notification, SentReminder, WebhookDelivery
 from tests.reminders import world as w
 from tests.reminders.helpers import Receiver, verify
 from tests.reminders.test_webhooks import subscribe
+from tests.servers import Server
 
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"), reason="needs PostgreSQL (TEST_DATABASE_URL)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.NamedTemporaryFile(prefix="reminders-server-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "backend", "serve", "--no-migrate", "--host", "127.0.0.1", "--port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
-
-    async def ready(self, deadline: float) -> None:
-        async with httpx.AsyncClient() as client:
-            while time.monotonic() < deadline:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"server exited: {Path(self.log.name).read_text()[-2000:]}")
-                try:
-                    if (await client.get(self.url + "/health")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)  # waiting for a process to start, not for the app's clock
-        raise RuntimeError("server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-        os.unlink(self.log.name)
 
 
 async def settle(expected_deliveries: int, receiver: Receiver, deadline: float) -> None:
@@ -80,7 +36,8 @@ async def settle(expected_deliveries: int, receiver: Receiver, deadline: float) 
         await asyncio.sleep(0.2)
 
 
-async def test_two_servers_with_schedulers_send_each_reminder_once(factory):
+async def test_two_servers_with_schedulers_send_each_reminder_once(factory, monkeypatch):
+    monkeypatch.setenv("WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")  # the receiver is on the loopback
     world = await w.build(factory)
     expected = w.expected(world)
     with Receiver() as receiver:
@@ -91,6 +48,7 @@ async def test_two_servers_with_schedulers_send_each_reminder_once(factory):
             "REMINDER_INTERVAL_SECONDS": "1",
             "GREENCARD_FAKE_NOW": clock.now().isoformat(),
             "WEBHOOK_TIMEOUT_SECONDS": "5",
+            "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
         }
         servers = [Server(env), Server(env)]

@@ -41,6 +41,8 @@ async def deliveries(admin, hook_id: str) -> list[dict]:
 
 @pytest.fixture
 def fast(monkeypatch):
+    # The test receivers listen on the loopback, which webhooks may target only when allowed.
+    monkeypatch.setenv("WEBHOOK_ALLOWED_HOSTS", "127.0.0.1")
     monkeypatch.setenv("WEBHOOK_TIMEOUT_SECONDS", "0.5")
     monkeypatch.setenv("WEBHOOK_MAX_ATTEMPTS", "3")
     monkeypatch.setenv("WEBHOOK_BACKOFF_SECONDS", "30")
@@ -126,7 +128,7 @@ async def test_a_delivery_is_signed_timestamped_and_sent_once(factory, fast):
     assert request["headers"]["X-Webhook-Id"] == body["id"]
     [logged] = await deliveries(admin, hook_id)
     assert logged["id"] == body["id"] and logged["status"] == "delivered" and logged["attempts"] == 1
-    assert logged["last_status_code"] == 200
+    assert logged["last_status_class"] == "2xx" and logged["last_error"] is None
 
 
 async def test_text_format_sends_a_group_chat_robot_message(factory, fast):
@@ -147,7 +149,7 @@ async def test_a_500_is_retried_with_exponential_backoff_then_given_up(factory, 
         await emit()
         assert (await delivery.deliver_due()).retrying == 1
         [row] = await deliveries(admin, hook_id)
-        assert row["status"] == "pending" and row["last_error"] == "HTTP 500" and row["last_status_code"] == 500
+        assert row["status"] == "pending" and row["last_error"] == "receiver answered 5xx" and row["last_status_class"] == "5xx"
         assert dt.datetime.fromisoformat(row["next_try_at"]) == clock.now() + dt.timedelta(seconds=30)
         assert (await delivery.deliver_due()).attempted == 0  # not before its time
         clock.set_now(clock.now() + dt.timedelta(seconds=30))
@@ -180,8 +182,8 @@ async def test_a_refused_connection_is_logged_and_retried(factory, fast):
     await emit()
     assert (await delivery.deliver_due()).retrying == 1
     [row] = await deliveries(admin, hook_id)
-    assert row["status"] == "pending" and row["last_status_code"] is None
-    assert row["last_error"].startswith("connection failed")
+    assert row["status"] == "pending" and row["last_status_class"] is None
+    assert row["last_error"] == "connection failed"
 
 
 async def test_a_receiver_that_times_out_is_logged_and_retried(factory, fast):
@@ -202,7 +204,9 @@ async def test_a_redirect_is_not_followed(factory, fast):
         assert (await delivery.deliver_due()).retrying == 1
     assert [r["path"] for r in receiver.requests] == ["/hook"]
     [row] = await deliveries(admin, hook_id)
-    assert row["last_status_code"] == 302 and "not followed" in row["last_error"]
+    # The log says what happened, not where the receiver pointed.
+    assert row["last_status_class"] == "3xx" and row["last_error"] == "redirect not followed"
+    assert "moved" not in str(row) and "127.0.0.1" not in str(row)
 
 
 async def test_a_crashed_processs_claim_expires_and_the_delivery_is_retried(factory, fast):
