@@ -11,7 +11,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from backend import db, logs
+from backend import db, inputs, logs
 from backend.apidocs import RENDER_PLUGINS
 from backend.cards import routes as cards
 from backend.errors import EXCEPTION_HANDLERS
@@ -57,7 +57,9 @@ def create_app() -> Litestar:
     app = Litestar(
         route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[logs.request_id_middleware, trusted_proxy_middleware],
+        middleware=[logs.request_id_middleware, trusted_proxy_middleware, inputs.text_middleware],
+        request_class=inputs.CheckedRequest,
+        before_request=inputs.read_form,  # a route's own before_request replaces this: call it there
         guards=[authenticate],
         before_send=[add_security_headers],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

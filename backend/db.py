@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import urlparse
 
 import aiosqlite
+import asyncpg
 from piccolo.columns.combination import Combinable
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -171,10 +174,15 @@ async def transaction() -> AsyncIterator[None]:
         yield
 
 
+# Seconds to open a PostgreSQL connection before giving up (asyncpg waits 60 s by default): a
+# request while the database is unreachable answers 503 soon instead of hanging.
+CONNECT_TIMEOUT_S = 10.0
+
+
 async def start() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(min_size=2, max_size=20)
+        await db.start_connection_pool(min_size=2, max_size=20, timeout=CONNECT_TIMEOUT_S)
 
 
 async def stop() -> None:
@@ -209,6 +217,36 @@ async def delete_in_batches(table: type[Table], where: Combinable, *, batch: int
             deleted += len(await table.delete().where(key.is_in(ids) & where).returning(key))
         if len(ids) < batch:
             return deleted
+
+
+_NETWORK_DOWN = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EHOSTDOWN, errno.ENETDOWN}
+_SQLITE_UNAVAILABLE = ("unable to open database file", "disk i/o error", "database is locked")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what it was raised from) says the database cannot be reached now.
+
+    PostgreSQL: the connection refused, reset, timed out or lost; the server shutting down or
+    out of connections; the pool closed. SQLite: the file cannot be opened or read, or another
+    writer held it past the busy timeout. Anything else (a bad query, a constraint) is a bug or a
+    domain error, not an outage.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror)):
+            return True
+        if isinstance(exc, OSError) and exc.errno in _NETWORK_DOWN:
+            return True
+        if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
+                            asyncpg.exceptions.InsufficientResourcesError)):
+            return True
+        if isinstance(exc, asyncpg.InterfaceError) and ("closed" in str(exc) or "closing" in str(exc)):
+            return True
+        if isinstance(exc, sqlite3.OperationalError) and str(exc).lower().startswith(_SQLITE_UNAVAILABLE):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def is_unique_violation(exc: BaseException) -> bool:

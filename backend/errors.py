@@ -15,7 +15,10 @@ import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from backend.db import database_unavailable
+
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_S = 5  # what a 503 `database_unavailable` asks clients to wait
 TYPE_BASE = "https://greencard.invalid/problems/"
 log = structlog.get_logger("backend.errors")
 
@@ -149,6 +152,7 @@ _HTTP_CODES = {
 }
 
 _MSGSPEC_PATH = re.compile(r"at `\$(?:\.(?P<path>[^`]*))?`")
+_NESTED_PATH = re.compile(r"`\s*-\s*at\s*`\$\.?")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
 
@@ -174,6 +178,11 @@ def _validation_errors(request: Request, exc: ValidationException) -> list[dict[
             message = message[: match.start()].strip().rstrip("-").strip() or message
         else:
             key = str(item.get("key") or "")
+            # A nested struct's own check (`Input.__post_init__`) names its field, then msgspec adds
+            # the enclosing path: "due_at` - at `$.data.issues[0]" is issues[0].due_at.
+            parts = _NESTED_PATH.split(key)
+            if len(parts) > 1:
+                key = ".".join(p.removeprefix("data.") for p in reversed(parts)).replace(".[", "[")
             field = "" if key == "data" else _public_name(request, key)
         missing = _MISSING.search(message)
         if missing:
@@ -192,6 +201,10 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
             return problem(400, "malformed_json", "The request body is not valid JSON.")
         if "content-type" in detail.lower() or "boundary" in detail.lower():
             return problem(400, "bad_request", detail)
+        from backend.inputs import DATE_RANGE  # inputs imports this module
+
+        if errors and all(e["message"] == DATE_RANGE for e in errors):
+            return problem(422, "date_out_of_range", DATE_RANGE, errors=errors)
         return problem(422, "validation_failed", "The request failed validation.", errors=errors)
     if isinstance(exc.__cause__, msgspec.DecodeError) or "truncated" in str(exc.detail):
         return problem(400, "malformed_json", "The request body is not valid JSON.")
@@ -203,6 +216,12 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if database_unavailable(exc):
+        log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc)[:200], path=request.url.path)
+        return problem(
+            503, "database_unavailable", "The database cannot be reached; try again shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
     log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path, exc_info=exc)
     return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
 

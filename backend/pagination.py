@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import uuid
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from piccolo.columns import Column
 from piccolo.query import Select
 
+from backend import inputs
 from backend.errors import ValidationFailed
 
 T = TypeVar("T")
+Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]  # a timestamp in a cursor: with its offset
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -23,15 +26,24 @@ def encode_cursor(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> list[Any]:
+def decode_cursor(cursor: str, shape: type[T]) -> T:
+    """The values in `cursor` as `shape` (a tuple type: each value's type and the count are checked).
+
+    A cursor is the client's to send back unchanged; anything else (not base64, not JSON, the
+    wrong shape, a timestamp without offset or out of the app's date range) is 422 `validation_failed`.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeError):
-        raise ValidationFailed("The cursor is not valid.", field="cursor") from None
-    if not isinstance(values, list):
-        raise ValidationFailed("The cursor is not valid.", field="cursor")
+        values = msgspec.json.decode(base64.urlsafe_b64decode(padded.encode()), type=shape)
+    except (ValueError, UnicodeError, msgspec.DecodeError):
+        raise _invalid() from None
+    if any(isinstance(v, dt.date) and not inputs.date_in_range(v) for v in values):  # type: ignore[attr-defined]
+        raise _invalid()
     return values
+
+
+def _invalid() -> ValidationFailed:
+    return ValidationFailed("The cursor is not valid.", field="cursor")
 
 
 def plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -48,11 +60,7 @@ async def page_by_id(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """One page of `query` in id order (ids are time-ordered UUIDv7s, so this is creation order)."""
     if cursor:
-        values = decode_cursor(cursor)
-        try:
-            last = uuid.UUID(str(values[0]))
-        except (ValueError, IndexError):
-            raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+        (last,) = decode_cursor(cursor, tuple[uuid.UUID])
         query = query.where(id_column < last if newest_first else id_column > last)
     rows = await query.order_by(id_column, ascending=not newest_first).limit(limit + 1).run()
     if len(rows) > limit:

@@ -6,6 +6,8 @@ from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
+from backend import inputs
+
 T = TypeVar("T")
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
@@ -14,6 +16,13 @@ District = Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"\S
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
+
+
+class Input(msgspec.Struct):
+    """Base of every request body: its dates are held to the app's bounds (`backend.inputs`)."""
+
+    def __post_init__(self) -> None:
+        inputs.check_fields(self)
 
 
 class Page(msgspec.Struct, Generic[T]):

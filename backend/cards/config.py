@@ -11,6 +11,8 @@ FONT: str | None = os.environ.get("CARD_FONT") or None
 # How long scanners may cache a status list, seconds.
 STATUS_LIST_TTL: int = int(os.environ.get("CARD_STATUS_LIST_TTL") or 300)
 VALIDITY_YEARS = 3
+# The furthest a card may be valid, from now (issue or renewal); programmes are reviewed far sooner.
+MAX_VALIDITY_YEARS = 10
 PRESENTATION_TTL = 60  # seconds; the contract allows at most 120
 MAX_PRESENTATION_TTL = 120
 # Entries per status list (2 bits each, 32 KiB before compression): large, so that a random

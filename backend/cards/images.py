@@ -14,6 +14,7 @@ import io
 import os
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 
 import anyio.to_thread
@@ -108,6 +109,12 @@ class CardFace:
     status: str
 
 
+def _one_line(text: str) -> str:
+    """`text` with control and line/paragraph separators as spaces: Pillow's layout engine
+    (raqm) fails on line breaks and the like in a one-line label, and names may hold them."""
+    return "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+
+
 def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> ImageFont.ImageFont:
     while size > 14 and draw.textlength(text, font=_font(size)) > width:
         size -= 2
@@ -129,8 +136,9 @@ def card_png(face: CardFace) -> bytes:
     qr_left = WIDTH - qr.width - 16
     image.paste(qr, (qr_left, 96 + (HEIGHT - 96 - qr.height) // 2))
     text_width = qr_left - 56
-    draw.text((36, 120), face.holder_name, font=_fit(draw, face.holder_name, 72, text_width), fill="black")
-    draw.text((36, 220), face.enterprise_name, font=_fit(draw, face.enterprise_name, 34, text_width), fill=(60, 60, 60))
+    holder, enterprise = _one_line(face.holder_name), _one_line(face.enterprise_name)
+    draw.text((36, 120), holder, font=_fit(draw, holder, 72, text_width), fill="black")
+    draw.text((36, 220), enterprise, font=_fit(draw, enterprise, 34, text_width), fill=(60, 60, 60))
     small = _font(28)
     draw.text((36, 290), f"卡号 {face.number}", font=small, fill="black")
     draw.text((36, 335), f"有效期 {face.valid_from:%Y.%m.%d}–{face.valid_until:%Y.%m.%d}", font=small, fill="black")

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.orgs.schemas import Service
-from backend.schemas import Reason
+from backend.schemas import Input, Reason
 
 Batch = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"\S")]
 
@@ -21,7 +21,7 @@ class CardStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-class CardCreate(msgspec.Struct):
+class CardCreate(Input):
     holder_id: str
     enterprise_id: str
     services: Annotated[list[Service], msgspec.Meta(min_length=1, max_length=6)]
@@ -58,11 +58,11 @@ class CardDetail(CardRead):
     history: list[CardEventRead] = []
 
 
-class ReasonIn(msgspec.Struct):
+class ReasonIn(Input):
     reason: Reason
 
 
-class RenewIn(msgspec.Struct):
+class RenewIn(Input):
     valid_until: dt.datetime
     reason: Reason | None = None
 
@@ -72,7 +72,7 @@ class TokenRead(msgspec.Struct):
     expires_at: dt.datetime
 
 
-class VerificationIn(msgspec.Struct):
+class VerificationIn(Input):
     token: str
 
 

@@ -126,6 +126,14 @@ def _add_years(when: dt.datetime, years: int) -> dt.datetime:
         return when.replace(year=when.year + years, day=28)
 
 
+def _check_validity_limit(valid_until: dt.datetime, now: dt.datetime) -> None:
+    if valid_until > _add_years(now, config.MAX_VALIDITY_YEARS):
+        raise ValidationFailed(
+            f"A card is valid for at most {config.MAX_VALIDITY_YEARS} years from now.",
+            field="valid_until", code="validity_too_long",
+        )
+
+
 async def _next_number(year: int) -> str:
     await CardSequence.insert(CardSequence(id=new_id(), year=year, value=0)).on_conflict(
         target=CardSequence.year, action="DO NOTHING"
@@ -167,6 +175,7 @@ async def create_card(*, data: s.CardCreate, actor: Actor) -> s.CardDetail:
             raise ValidationFailed("Give a timestamp with its offset.", field=name)
     if valid_until <= valid_from or valid_until <= now:
         raise ValidationFailed("valid_until must be after valid_from and in the future.", field="valid_until")
+    _check_validity_limit(valid_until, now)
     if await _has_live_card(holder_id):
         raise Conflict("The holder already has a card that is not revoked.", code="card_exists")
     number = await _next_number(now.astimezone(clock.SHANGHAI).year)
@@ -228,6 +237,7 @@ async def renew(*, card_id: str, data: s.RenewIn, actor: Actor) -> s.CardDetail:
         raise ValidationFailed("Give a timestamp with its offset.", field="valid_until")
     if data.valid_until <= clock.now() or data.valid_until <= row["valid_until"]:
         raise ValidationFailed("valid_until must be later than the current validity and now.", field="valid_until")
+    _check_validity_limit(data.valid_until, clock.now())
     await Card.update({
         Card.valid_until: data.valid_until, Card.updated_at: clock.now(),
         Card.credential: None, Card.credential_kid: None,

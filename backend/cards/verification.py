@@ -17,13 +17,13 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from backend import clock, db
+from backend import clock, db, inputs
 from backend.cards import keys
 from backend.cards import schemas as s
 from backend.cards.credentials import VALID, Checked, Reason, Verdict, check, judge, mask_name
 from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
-from backend.errors import Forbidden, ValidationFailed
+from backend.errors import Forbidden
 from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
 from backend.orgs.tables import ServicePoint
@@ -203,18 +203,10 @@ async def verify(*, token: str, actor: Actor) -> s.VerificationRead:
 
 def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
     """A `from`/`to` filter: an ISO timestamp with offset, or a date (a whole Asia/Shanghai day)."""
-    if raw is None:
-        return None
-    try:
-        if len(raw) == 10:
-            day = dt.date.fromisoformat(raw) + dt.timedelta(days=1 if end else 0)
-            return dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
-        value = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise ValidationFailed("Give a date (YYYY-MM-DD) or a timestamp with offset.", field=field) from None
-    if value.tzinfo is None:
-        raise ValidationFailed("Give a timestamp with its offset.", field=field)
-    return value
+    if raw is None or len(raw) != 10:
+        return inputs.parse_instant(raw, field)
+    day = inputs.parse_date(raw, field) + dt.timedelta(days=1 if end else 0)
+    return dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
 
 
 _R_COLUMNS = (

@@ -12,14 +12,14 @@ import uuid
 from typing import Any
 
 from backend import clock
-from backend.errors import Forbidden, ValidationFailed
+from backend.errors import Forbidden
 from backend.issues import machine
 from backend.issues import schemas as s
 from backend.issues.scope import visible
 from backend.issues.service import filtered, to_read
 from backend.issues.tables import Issue
 from backend.orgs.tables import Department, Enterprise
-from backend.pagination import decode_cursor, encode_cursor
+from backend.pagination import Instant, decode_cursor, encode_cursor
 from backend.security.schemas import Actor, Role
 from backend.workdays import working_days_between
 
@@ -30,12 +30,8 @@ def _after(cursor: str | None) -> tuple[dt.datetime | None, uuid.UUID | None, bo
     """(due_at, id, in_undated_part) of the last row the previous page ended on."""
     if not cursor:
         return None, None, False
-    values = decode_cursor(cursor)
-    try:
-        due = dt.datetime.fromisoformat(values[0]) if values[0] is not None else None
-        return due, uuid.UUID(str(values[1])), values[0] is None
-    except (ValueError, IndexError, TypeError):
-        raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+    due, last = decode_cursor(cursor, tuple[Instant | None, uuid.UUID])
+    return due, last, due is None
 
 
 async def _page(query_of: Any, limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:

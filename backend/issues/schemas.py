@@ -9,7 +9,7 @@ from typing import Annotated
 
 import msgspec
 
-from backend.schemas import Name
+from backend.schemas import Input, Name
 
 AwareDatetime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -44,7 +44,7 @@ class Disposition(enum.StrEnum):
     REDIRECTED = "redirected"  # guided to the proper channel
 
 
-class IssueCreate(msgspec.Struct, forbid_unknown_fields=True):
+class IssueCreate(Input, forbid_unknown_fields=True):
     """An issue as raised in a visit, filed by an owner, or entered from a paper ledger."""
 
     enterprise_id: str
@@ -71,14 +71,14 @@ class VisitContext(msgspec.Struct, frozen=True):
     enterprise_id: uuid.UUID | None = None
 
 
-class TransitionIn(msgspec.Struct, forbid_unknown_fields=True):
+class TransitionIn(Input, forbid_unknown_fields=True):
     action: Action
     note: Note | None = None
     department_id: str | None = None
     due_at: AwareDatetime | None = None
 
 
-class FeedbackIn(msgspec.Struct, forbid_unknown_fields=True):
+class FeedbackIn(Input, forbid_unknown_fields=True):
     satisfied: bool
     comment: Note | None = None
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import msgspec
 
-from backend.schemas import District, Latitude, Longitude, Name, ShortText
+from backend.schemas import District, Input, Latitude, Longitude, Name, ShortText
 from backend.security.schemas import Role
 
 
@@ -29,7 +29,7 @@ Phone = Annotated[str, msgspec.Meta(max_length=32, pattern=r"^\+?[0-9 -]{3,31}$"
 CreditCode = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 
 
-class UserCreate(msgspec.Struct):
+class UserCreate(Input):
     username: Username
     password: Password
     role: Role
@@ -65,7 +65,7 @@ class MeRead(msgspec.Struct):
     department_id: str | None
 
 
-class EnterpriseCreate(msgspec.Struct):
+class EnterpriseCreate(Input):
     name: Name
     credit_code: CreditCode
     district: District
@@ -75,7 +75,7 @@ class EnterpriseCreate(msgspec.Struct):
     longitude: Longitude | None = None
 
 
-class EnterpriseUpdate(msgspec.Struct):
+class EnterpriseUpdate(Input):
     name: Name | msgspec.UnsetType = msgspec.UNSET
     credit_code: CreditCode | msgspec.UnsetType = msgspec.UNSET
     district: District | msgspec.UnsetType = msgspec.UNSET
@@ -98,7 +98,7 @@ class EnterpriseRead(msgspec.Struct):
     updated_at: dt.datetime
 
 
-class DepartmentCreate(msgspec.Struct):
+class DepartmentCreate(Input):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
     # Left out: the caller's district (city-level for an unscoped admin); null: a city-level department.
     district: District | None | msgspec.UnsetType = msgspec.UNSET
@@ -111,7 +111,7 @@ class DepartmentRead(msgspec.Struct):
     created_at: dt.datetime
 
 
-class ServicePointCreate(msgspec.Struct):
+class ServicePointCreate(Input):
     name: Name
     service: Service
     district: District
@@ -127,7 +127,7 @@ class ServicePointRead(msgspec.Struct):
     created_at: dt.datetime
 
 
-class ChamberCreate(msgspec.Struct):
+class ChamberCreate(Input):
     name: Name
     district: District
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 
 import msgspec
 
+from backend.schemas import Input
+
 
 class Event(enum.StrEnum):
     """Webhook event types (also the `event` of each notification)."""
@@ -111,7 +113,7 @@ Url = Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 Secret = Annotated[str, msgspec.Meta(min_length=16, max_length=256)]
 
 
-class WebhookCreate(msgspec.Struct):
+class WebhookCreate(Input):
     url: Url
     events: Annotated[list[str], msgspec.Meta(min_length=1, max_length=20)]
     secret: Secret

@@ -8,6 +8,7 @@ import enum
 
 import msgspec
 
+from backend import inputs
 from backend.clock import SHANGHAI
 from backend.errors import Forbidden, ValidationFailed
 from backend.security.schemas import Actor
@@ -44,14 +45,10 @@ def _midnight(day: dt.date) -> dt.datetime:
 
 
 def _date(value: str | None, field: str) -> dt.date:
-    if not value:
+    day = inputs.parse_date(value or None, field)
+    if day is None:
         raise ValidationFailed(f"`{field}` is required (YYYY-MM-DD).", field=field, code="date_required")
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed(f"`{field}` must be a date YYYY-MM-DD.", field=field, code="invalid_date") from None
+    return day
 
 
 def period(first: str | None, last: str | None) -> Period:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from backend.schemas import Input
+
 
 class Role(enum.StrEnum):
     ADMIN = "admin"
@@ -36,12 +38,12 @@ class Actor(msgspec.Struct, frozen=True):
         return self.district is None or self.district == district
 
 
-class LoginIn(msgspec.Struct):
+class LoginIn(Input):
     username: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     password: Annotated[str, msgspec.Meta(min_length=1, max_length=1024)]
 
 
-class RefreshIn(msgspec.Struct):
+class RefreshIn(Input):
     refresh_token: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -13,7 +12,7 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from backend import clock, idempotency
+from backend import clock, idempotency, inputs
 from backend.db import transaction
 from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
 from backend.ids import new_id
@@ -91,16 +90,6 @@ IdempotencyKey = Annotated[
 VISITORS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT)
 
 
-def _day(value: str | None, field: str) -> dt.date | None:
-    """A query date, parsed here so that a bad one names its query field (`from`, `to`)."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationFailed("Give the date as YYYY-MM-DD.", field=field) from None
-
-
 @dataclass
 class PhotoUploadOperation(Operation):
     """The upload's OpenAPI operation: the handler reads its multipart body itself (upload.py)."""
@@ -122,7 +111,8 @@ class PhotoUploadOperation(Operation):
 
 
 async def _multipart_only(request: Request) -> None:
-    """Refuse other body types with 415 before the form is parsed."""
+    """Refuse other body types with 415; the handler streams the body itself (`upload`), so this hook
+    replaces the app's, which would parse the whole form first."""
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
         raise UnsupportedMedia("Send the photo as multipart/form-data in the field `file`.", code="multipart_required")
 
@@ -161,7 +151,7 @@ class VisitController(Controller):
         return page(
             await visit_log.get_all(
                 actor=actor, enterprise_id=enterprise_id, chamber_id=chamber_id, leader_id=leader_id,
-                start=_day(start, "from"), end=_day(end, "to"), limit=limit, cursor=cursor, far=far_from_enterprise,
+                start=inputs.parse_date(start, "from"), end=inputs.parse_date(end, "to"), limit=limit, cursor=cursor, far=far_from_enterprise,
             )
         )
 
@@ -210,11 +200,11 @@ class VisitController(Controller):
             photos.discard(photo_id)  # the first attempt's files serve the replay
         return reply
 
-    @get("/{visit_id:str}/photos/{photo_id:str}", summary="The photo's bytes (as the visit is visible)")
+    @get("/{visit_id:str}/photos/{photo_id:str}", media_type="image/*", summary="The photo's bytes (as the visit is visible)")
     async def photo(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
         return await _photo_file(visit_id, photo_id, actor, thumbnail=False)
 
-    @get("/{visit_id:str}/photos/{photo_id:str}/thumbnail", summary="The photo's thumbnail (at most 512 px)")
+    @get("/{visit_id:str}/photos/{photo_id:str}/thumbnail", media_type="image/*", summary="The photo's thumbnail (at most 512 px)")
     async def thumbnail(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
         return await _photo_file(visit_id, photo_id, actor, thumbnail=True)
 

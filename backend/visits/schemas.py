@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from backend.issues.schemas import IssueCreate, IssueRead
-from backend.schemas import Latitude, Longitude
+from backend.schemas import Input, Latitude, Longitude
 
 UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 NoteText = Annotated[str, msgspec.Meta(max_length=1000)]
@@ -17,29 +17,29 @@ MAX_TEAM = 50
 
 # -- assignments ---------------------------------------------------------------------------------
 
-class Mechanism(msgspec.Struct):
+class Mechanism(Input):
     """The working mechanism: how often the enterprise should be visited."""
 
     visit_interval_days: Annotated[int, msgspec.Meta(ge=1, le=366)]
 
 
-class AssignmentCreate(msgspec.Struct):
+class AssignmentCreate(Input):
     enterprise_id: UserId
     leader_id: UserId
     mechanism: Mechanism
     team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] = []
 
 
-class AssignmentUpdate(msgspec.Struct):
+class AssignmentUpdate(Input):
     team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] | msgspec.UnsetType = msgspec.UNSET
     mechanism: Mechanism | msgspec.UnsetType = msgspec.UNSET
 
 
-class AssignmentEnd(msgspec.Struct):
+class AssignmentEnd(Input):
     reason: NoteText = ""
 
 
-class AssignmentHandover(msgspec.Struct):
+class AssignmentHandover(Input):
     """Hand the enterprise to another leader; the team and mechanism carry over unless given."""
 
     leader_id: UserId
@@ -84,7 +84,7 @@ class VisitIssueIn(IssueCreate, kw_only=True):
     enterprise_id: str | None = None  # type: ignore[assignment]
 
 
-class VisitCreate(msgspec.Struct):
+class VisitCreate(Input):
     """A visit to an enterprise (`enterprise_id`) or a chamber of commerce (`chamber_id`)."""
 
     visited_at: Annotated[dt.datetime, msgspec.Meta(tz=True)]
@@ -131,7 +131,7 @@ class PhotoRead(msgspec.Struct):
 
 # -- chamber plans -------------------------------------------------------------------------------
 
-class ChamberPlanCreate(msgspec.Struct):
+class ChamberPlanCreate(Input):
     leader_id: UserId
     chamber_id: UserId
     year: Annotated[int, msgspec.Meta(ge=2000, le=2100)]

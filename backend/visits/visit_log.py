@@ -18,7 +18,7 @@ from backend import clock
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.ids import new_id, parse_id
 from backend.orgs.tables import Chamber, Enterprise
-from backend.pagination import decode_cursor, encode_cursor
+from backend.pagination import Instant, decode_cursor, encode_cursor
 from backend.security.schemas import Actor, Role
 from backend.security.scope import require_in_scope
 from backend.visits import geo, issue_link, money, photos
@@ -124,11 +124,7 @@ async def get_all(
     if end is not None:
         query = query.where(Visit.visited_at < _day_start(end + dt.timedelta(days=1)))
     if cursor:
-        try:
-            at_raw, id_raw = decode_cursor(cursor)
-            at, last = dt.datetime.fromisoformat(at_raw), uuid.UUID(id_raw)
-        except (ValueError, TypeError):
-            raise ValidationFailed("The cursor is not valid.", field="cursor") from None
+        at, last = decode_cursor(cursor, tuple[Instant, uuid.UUID])
         query = query.where((Visit.visited_at < at) | ((Visit.visited_at == at) & (Visit.id < last)))
     rows = await query.order_by(Visit.visited_at, Visit.id, ascending=False).limit(limit + 1)
     next_cursor = None
