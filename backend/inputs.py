@@ -218,6 +218,22 @@ class CheckedRequest(Request):
         return form
 
 
+MAX_FORM_TEXT_BYTES = 4096
+
+
+def form_text(key: str, raw: bytes, charset: str | None) -> str:
+    """A multipart text field's value, decoded under the same rules as every other text."""
+    try:
+        value = raw.decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        raise invalid_utf8("form field") from None
+    if "\x00" in key:
+        raise nul_character("form")
+    if "\x00" in value:
+        raise nul_character(key)
+    return value
+
+
 async def read_form(request: Request) -> None:
     """Parse a form body through `CheckedRequest.form()`; handlers then reuse the parsed form."""
     if request.content_type[0] in (RequestEncodingType.MULTI_PART, RequestEncodingType.URL_ENCODED):

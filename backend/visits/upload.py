@@ -6,8 +6,9 @@ it, and its parser answers 500 to a part without a filename that is not UTF-8 te
 as a plain field). Here the route checks first, then streams the body through `multipart`'s push
 parser (the parser Litestar itself uses) with tight limits, writing the `file` part to an
 anonymous temporary file as it arrives. The body never sits in memory whole, a file over the
-limit stops the read at once, other parts are read and dropped, and the route's
-`request_max_body_size` bounds the whole body.
+limit stops the read at once, other files are dropped, text parts are checked under the app's text rules
+(`inputs.form_text`, at most 4 KiB each) and dropped, and the route's `request_max_body_size`
+bounds the whole body.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import anyio.to_thread
 from litestar import Request
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
+from backend import inputs
 from backend.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 FIELD = "file"
@@ -60,6 +62,8 @@ async def _receive(request: Request, spool: BinaryIO, max_bytes: int) -> Receive
     digest = hashlib.sha256()
     size, found, in_file = 0, False, False
     pending = bytearray()
+    text: MultipartSegment | None = None  # the text part being read, and its bytes so far
+    text_bytes = bytearray()
     try:
         with PushMultipartParser(
             _boundary(request), max_header_size=MAX_HEADER_BYTES, max_segment_count=MAX_PARTS
@@ -68,8 +72,18 @@ async def _receive(request: Request, spool: BinaryIO, max_bytes: int) -> Receive
                 for event in parser.parse(chunk):
                     if isinstance(event, MultipartSegment):
                         in_file = event.name == FIELD and not found
+                        text = event if event.name != FIELD and event.filename is None else None
+                        text_bytes.clear()
                     elif event is None:  # end of a part
-                        found, in_file = found or in_file, False
+                        if text is not None:
+                            inputs.form_text(text.name or "", bytes(text_bytes), text.charset)
+                        found, in_file, text = found or in_file, False, None
+                    elif text is not None:
+                        text_bytes += event
+                        if len(text_bytes) > inputs.MAX_FORM_TEXT_BYTES:
+                            raise PayloadTooLarge(
+                                f"A form field may be at most {inputs.MAX_FORM_TEXT_BYTES} bytes.", code="form_field_too_large"
+                            )
                     elif in_file:
                         size += len(event)
                         if size > max_bytes:

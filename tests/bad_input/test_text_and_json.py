@@ -109,12 +109,14 @@ async def test_bad_text_in_a_multipart_field_is_refused_and_no_photo_is_stored(f
         (multipart((b'name="note"', b"\xff\xfe\xfd"), image), 400, "invalid_utf8"),
         (multipart((b'name="note"\r\nContent-Type: text/plain; charset=no-such-charset', b"abc"), image), 400, "invalid_utf8"),
         (multipart((b'name="note"', b"a\x00b"), image), 422, "nul_character"),
-        (multipart((b'name="file"', b"\xff"),), 400, "invalid_utf8"),
+        (multipart((b'name="note"', b"x" * 5000), image), 413, "form_field_too_large"),
+        # The `file` part is the photo, with or without a filename: judged by its content.
+        (multipart((b'name="file"', b"\xff"),), 415, "not_an_image"),
     ]
     for kwargs, status, code in cases:
         problem(await setup.leader.post(url, **kwargs), status, code)
-    # On /visits/0/photos too (the route refused before it found the visit).
-    problem(await setup.leader.post("/api/v1/visits/0/photos", **cases[0][0]), 400, "invalid_utf8")
+    # No visit: refused before a byte of the body is read.
+    problem(await setup.leader.post("/api/v1/visits/0/photos", **cases[0][0]), 404, "visit_not_found")
     assert await row_counts() == before and await VisitPhoto.count() == 0
     good = await setup.leader.post(url, **multipart((b'name="note"', "说明".encode()), image))
     assert good.status_code == 201, good.text
