@@ -111,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("create-user", help="create a user and print its id")
     user.add_argument("--username", required=True)
     user.add_argument("--password", required=True)
-    user.add_argument("--role", required=True, choices=[
-        "admin", "secretary", "leader", "department", "entrepreneur", "service_staff"])
+    user.add_argument(
+        "--role", required=True, choices=["admin", "secretary", "leader", "department", "entrepreneur", "service_staff"]
+    )
     user.add_argument("--district")
     user.add_argument("--display-name")
     user.add_argument("--enterprise-id")

@@ -120,9 +120,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
             async with connection.execute(query, args or []) as cursor:
                 return await cursor.fetchall()
 
-    async def _run_in_existing_connection(
-        self, connection, query, args=None, query_type="generic", table=None
-    ):
+    async def _run_in_existing_connection(self, connection, query, args=None, query_type="generic", table=None):
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
@@ -131,9 +129,7 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         transaction_type: TransactionType = TransactionType.immediate,
         allow_nested: bool = True,
     ) -> SQLiteTransaction:
-        return EmbeddedTransaction(
-            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
-        )
+        return EmbeddedTransaction(engine=self, transaction_type=transaction_type, allow_nested=allow_nested)
 
     async def close(self) -> None:
         """Close this loop's connection (others close with their loops)."""
@@ -238,8 +234,14 @@ def database_unavailable(exc: BaseException) -> bool:
             return True
         if isinstance(exc, OSError) and exc.errno in _NETWORK_DOWN:
             return True
-        if isinstance(exc, (asyncpg.PostgresConnectionError, asyncpg.exceptions.OperatorInterventionError,
-                            asyncpg.exceptions.InsufficientResourcesError)):
+        if isinstance(
+            exc,
+            (
+                asyncpg.PostgresConnectionError,
+                asyncpg.exceptions.OperatorInterventionError,
+                asyncpg.exceptions.InsufficientResourcesError,
+            ),
+        ):
             return True
         if isinstance(exc, asyncpg.InterfaceError) and ("closed" in str(exc) or "closing" in str(exc)):
             return True

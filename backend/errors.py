@@ -219,7 +219,9 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     if database_unavailable(exc):
         log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc)[:200], path=request.url.path)
         return problem(
-            503, "database_unavailable", "The database cannot be reached; try again shortly.",
+            503,
+            "database_unavailable",
+            "The database cannot be reached; try again shortly.",
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )
     log.error("unhandled_error", error_type=type(exc).__name__, path=request.url.path, exc_info=exc)

@@ -77,8 +77,14 @@ def _headers(active: bool, https: bool) -> tuple[tuple[bytes, bytes], ...]:
 
 
 _HTTPS = settings.public_base_url.startswith("https://")
-_OWN = {b"x-content-type-options", b"x-frame-options", b"referrer-policy", b"content-security-policy",
-        b"permissions-policy", b"strict-transport-security"}
+_OWN = {
+    b"x-content-type-options",
+    b"x-frame-options",
+    b"referrer-policy",
+    b"content-security-policy",
+    b"permissions-policy",
+    b"strict-transport-security",
+}
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:

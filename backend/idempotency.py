@@ -35,9 +35,11 @@ def fingerprint(*parts: Any) -> str:
 
 
 async def _stored(actor: Actor, key: str, request_fingerprint: str) -> Response | None:
-    row = await IdempotencyRecord.select().where(
-        (IdempotencyRecord.user_id == uuid.UUID(actor.id)) & (IdempotencyRecord.key == key)
-    ).first()
+    row = (
+        await IdempotencyRecord.select()
+        .where((IdempotencyRecord.user_id == uuid.UUID(actor.id)) & (IdempotencyRecord.key == key))
+        .first()
+    )
     if row is None:
         return None
     if row["fingerprint"] != request_fingerprint:

@@ -62,6 +62,7 @@ def out_of_range(field: str) -> ValidationFailed:
 
 # -- dates -------------------------------------------------------------------------------------------
 
+
 def date_in_range(value: dt.date) -> bool:
     """Whether `value` (a date, or a timestamp by its own calendar date) lies in MIN_DATE..MAX_DATE.
 
@@ -113,6 +114,7 @@ def parse_instant(raw: str | None, field: str) -> dt.datetime | None:
 
 # -- JSON bodies -----------------------------------------------------------------------------------
 
+
 def too_deep(raw: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     """Whether the JSON text in `raw` nests arrays/objects deeper than `limit`."""
     if raw.count(b"[") + raw.count(b"{") <= limit:
@@ -155,6 +157,7 @@ def decode_json(raw: bytes) -> Any:
 
 
 # -- forms, paths, query strings ---------------------------------------------------------------------
+
 
 def _text_problem(raw: bytes, field: str, where: str) -> None:
     try:
@@ -238,4 +241,3 @@ async def read_form(request: Request) -> None:
     """Parse a form body through `CheckedRequest.form()`; handlers then reuse the parsed form."""
     if request.content_type[0] in (RequestEncodingType.MULTI_PART, RequestEncodingType.URL_ENCODED):
         await request.form()
-

@@ -66,7 +66,11 @@ def document_problems(app: Litestar) -> None:
                 continue
             responses = dict(operation.responses or {})
             for status, reply in responses.items():
-                if status[0] == "4" and isinstance(reply, OpenAPIResponse) and PROBLEM_JSON not in (reply.content or {}):
+                if (
+                    status[0] == "4"
+                    and isinstance(reply, OpenAPIResponse)
+                    and PROBLEM_JSON not in (reply.content or {})
+                ):
                     responses[status] = _problem(reply.description or "Client error")
             responses.setdefault("4XX", client_error)
             responses.setdefault("503", unavailable)
@@ -99,5 +103,6 @@ def _document_handlers(app: Litestar) -> None:
                 last_modified = (success.headers or {}).get("last-modified")
                 if isinstance(last_modified, OpenAPIHeader) and isinstance(last_modified.schema, Schema):
                     # Litestar documents it as an ISO date-time; HTTP sends an IMF-fixdate.
-                    last_modified.schema = Schema(type=OpenAPIType.STRING, description="HTTP-date, e.g. "
-                                                  "Tue, 01 Dec 2026 01:27:42 GMT")
+                    last_modified.schema = Schema(
+                        type=OpenAPIType.STRING, description="HTTP-date, e.g. Tue, 01 Dec 2026 01:27:42 GMT"
+                    )

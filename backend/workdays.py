@@ -49,9 +49,11 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     if end <= start:
         return 0
     whole_years = sum(_year_counts(y)[-1] for y in range(start.year, end.year))
-    return whole_years + _year_counts(end.year)[end.timetuple().tm_yday - 1] - _year_counts(start.year)[
-        start.timetuple().tm_yday - 1
-    ]
+    return (
+        whole_years
+        + _year_counts(end.year)[end.timetuple().tm_yday - 1]
+        - _year_counts(start.year)[start.timetuple().tm_yday - 1]
+    )
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -36,8 +36,11 @@ def draw(size: int, *, maskable: bool) -> Image.Image:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, size, maskable in (
-        ("icon-192.png", 192, False), ("icon-512.png", 512, False), ("icon-maskable-512.png", 512, True),
-        ("apple-touch-icon.png", 180, False), ("favicon-32.png", 32, False),
+        ("icon-192.png", 192, False),
+        ("icon-512.png", 512, False),
+        ("icon-maskable-512.png", 512, True),
+        ("apple-touch-icon.png", 180, False),
+        ("favicon-32.png", 32, False),
     ):
         draw(size, maskable=maskable).save(OUT / name, optimize=True)
         print(OUT / name)

@@ -30,8 +30,15 @@ from tests.web.fakecam import qr_frame, write_y4m  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 PASSWORD = "Demo-2026-fz"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--mute-audio"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--mute-audio",
+]
 
 
 def desk() -> Image.Image:
@@ -54,13 +61,26 @@ async def shoot(base: str, owner_token: str, tmp: Path) -> None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as driver:
+
         async def page_with(camera: Path | None = None):
-            args = ARGS + ([f"--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                            f"--use-file-for-fake-video-capture={camera}"] if camera else [])
+            args = ARGS + (
+                [
+                    f"--use-fake-device-for-media-stream",
+                    "--use-fake-ui-for-media-stream",
+                    f"--use-file-for-fake-video-capture={camera}",
+                ]
+                if camera
+                else []
+            )
             browser = await driver.chromium.launch(executable_path="/usr/bin/chromium", args=args)
-            context = await browser.new_context(base_url=base, viewport={"width": 375, "height": 812},
-                                                device_scale_factor=2, locale="zh-CN", timezone_id="Asia/Shanghai",
-                                                permissions=["camera"] if camera else [])
+            context = await browser.new_context(
+                base_url=base,
+                viewport={"width": 375, "height": 812},
+                device_scale_factor=2,
+                locale="zh-CN",
+                timezone_id="Asia/Shanghai",
+                permissions=["camera"] if camera else [],
+            )
             return browser, await context.new_page()
 
         async def login(page, username: str) -> None:
@@ -136,16 +156,28 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
         tmp = Path(scratch)
-        env = {**os.environ, "DATA_DIR": str(tmp), "DATABASE_URL": f"sqlite:///{tmp}/demo.db",
-               "PASSWORD_MEMORY_KIB": "1024", "PASSWORD_TIME_COST": "1", "REMINDER_INTERVAL_SECONDS": "0",
-               "LOG_LEVEL": "WARNING"}
-        subprocess.run([sys.executable, "-m", "backend", "demo-data", "--scale", "0.1"], cwd=ROOT, env=env,
-                       check=True, stdout=subprocess.DEVNULL)
+        env = {
+            **os.environ,
+            "DATA_DIR": str(tmp),
+            "DATABASE_URL": f"sqlite:///{tmp}/demo.db",
+            "PASSWORD_MEMORY_KIB": "1024",
+            "PASSWORD_TIME_COST": "1",
+            "REMINDER_INTERVAL_SECONDS": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "backend", "demo-data", "--scale", "0.1"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--port", str(port), "--no-migrate"],
-                                  cwd=ROOT, env=env)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "backend", "serve", "--port", str(port), "--no-migrate"], cwd=ROOT, env=env
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):

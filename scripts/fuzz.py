@@ -54,6 +54,7 @@ ISOLATED = "GREENCARD_FUZZ_ISOLATED"
 
 # -- isolation ------------------------------------------------------------------------------------
 
+
 def _isolate() -> None:
     """Re-run this script in a new network namespace (loopback only), or refuse to run."""
     if os.environ.get(ISOLATED):
@@ -89,6 +90,7 @@ def _socket_url(url: str, socket_dir: str) -> str:
 
 # -- the server -----------------------------------------------------------------------------------
 
+
 def _env(data_dir: str, database_url: str, port: int) -> dict[str, str]:
     return os.environ | {
         "DATA_DIR": data_dir,
@@ -106,8 +108,15 @@ def _env(data_dir: str, database_url: str, port: int) -> dict[str, str]:
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "backend", *args], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     return out.stdout.strip()
 
 
@@ -139,6 +148,7 @@ def _png() -> bytes:
 def _seed(base: str) -> tuple[dict[str, str], dict[str, list[str]]]:
     """A small world through the API: an access token per fuzzing role, and the ids it made."""
     with httpx.Client(base_url=base, timeout=60) as client:
+
         def login(username: str) -> dict[str, str]:
             r = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
             r.raise_for_status()
@@ -153,37 +163,84 @@ def _seed(base: str) -> tuple[dict[str, str], dict[str, list[str]]]:
             return r.json()
 
         def user(username: str, role: str, **links: str) -> dict:
-            return post("/api/v1/users", {"username": username, "password": PASSWORD, "role": role,
-                                          "display_name": "测试用户", **links})
+            return post(
+                "/api/v1/users",
+                {"username": username, "password": PASSWORD, "role": role, "display_name": "测试用户", **links},
+            )
 
-        ent = post("/api/v1/enterprises", {"name": "福州测试科技有限公司", "credit_code": _credit_code(1),
-                                           "district": "鼓楼区", "latitude": 26.08, "longitude": 119.3})
-        other = post("/api/v1/enterprises", {"name": "福州第二测试公司", "credit_code": _credit_code(2), "district": "台江区"})
+        ent = post(
+            "/api/v1/enterprises",
+            {
+                "name": "福州测试科技有限公司",
+                "credit_code": _credit_code(1),
+                "district": "鼓楼区",
+                "latitude": 26.08,
+                "longitude": 119.3,
+            },
+        )
+        other = post(
+            "/api/v1/enterprises", {"name": "福州第二测试公司", "credit_code": _credit_code(2), "district": "台江区"}
+        )
         dept = post("/api/v1/departments", {"name": "市发改委"})
-        point = post("/api/v1/service-points", {"name": "市立医院", "service": "medical", "district": "鼓楼区",
-                                                "address": "鼓楼区八一七北路"})
+        point = post(
+            "/api/v1/service-points",
+            {"name": "市立医院", "service": "medical", "district": "鼓楼区", "address": "鼓楼区八一七北路"},
+        )
         chamber = post("/api/v1/chambers", {"name": "福州市工商联", "district": "鼓楼区"})
         holder = user("fuzz-owner", "entrepreneur", enterprise_id=ent["id"])
         staff = user("fuzz-staff", "service_staff", service_point_id=point["id"])
         dept_user = user("fuzz-dept", "department", department_id=dept["id"])
         secretary = user("fuzz-secretary", "secretary")
         leader = user("fuzz-leader", "leader")
-        card = post("/api/v1/cards", {"holder_id": holder["id"], "enterprise_id": ent["id"],
-                                      "services": ["medical", "education"]})
-        assignment = post("/api/v1/assignments", {"enterprise_id": ent["id"], "leader_id": leader["id"], "team": [],
-                                                  "mechanism": {"visit_interval_days": 30}})
-        post("/api/v1/chamber-plans", {"leader_id": leader["id"], "chamber_id": chamber["id"],
-                                       "year": time.gmtime().tm_year, "planned_visits": 4})
+        card = post(
+            "/api/v1/cards",
+            {"holder_id": holder["id"], "enterprise_id": ent["id"], "services": ["medical", "education"]},
+        )
+        assignment = post(
+            "/api/v1/assignments",
+            {
+                "enterprise_id": ent["id"],
+                "leader_id": leader["id"],
+                "team": [],
+                "mechanism": {"visit_interval_days": 30},
+            },
+        )
+        post(
+            "/api/v1/chamber-plans",
+            {
+                "leader_id": leader["id"],
+                "chamber_id": chamber["id"],
+                "year": time.gmtime().tm_year,
+                "planned_visits": 4,
+            },
+        )
         as_leader = login("fuzz-leader")
-        visit = post("/api/v1/visits", {
-            "enterprise_id": ent["id"], "visited_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
-            "latitude": 26.08, "longitude": 119.3, "summary": "走访了解融资需求", "attendees": ["张总"],
-            "financing_coordinated": "1000000.00", "hires_helped": 3,
-            "issues": [{"title": "用地指标", "description": "厂房扩建缺用地指标", "category": "land",
-                        "disposition": "assigned", "department_id": dept["id"]}],
-        }, headers=as_leader)
-        r = client.post(f"/api/v1/visits/{visit['id']}/photos", files={"file": ("p.png", _png(), "image/png")},
-                        headers=as_leader)
+        visit = post(
+            "/api/v1/visits",
+            {
+                "enterprise_id": ent["id"],
+                "visited_at": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+                "latitude": 26.08,
+                "longitude": 119.3,
+                "summary": "走访了解融资需求",
+                "attendees": ["张总"],
+                "financing_coordinated": "1000000.00",
+                "hires_helped": 3,
+                "issues": [
+                    {
+                        "title": "用地指标",
+                        "description": "厂房扩建缺用地指标",
+                        "category": "land",
+                        "disposition": "assigned",
+                        "department_id": dept["id"],
+                    }
+                ],
+            },
+            headers=as_leader,
+        )
+        r = client.post(
+            f"/api/v1/visits/{visit['id']}/photos", files={"file": ("p.png", _png(), "image/png")}, headers=as_leader
+        )
         if r.status_code != 201:
             raise RuntimeError(f"seeding a photo: {r.status_code} {r.text}")
         photo = r.json()
@@ -192,12 +249,18 @@ def _seed(base: str) -> tuple[dict[str, str], dict[str, list[str]]]:
         claims = json.loads(base64.urlsafe_b64decode(credential.split(".")[1] + "=="))
         tokens = {"admin": admin["Authorization"], "entrepreneur": login("fuzz-owner")["Authorization"]}
         ids = {
-            "card_id": [card["id"]], "visit_id": [visit["id"]], "photo_id": [photo["id"]],
-            "issue_id": [i["id"] for i in visit["issues"]], "assignment_id": [assignment["id"]],
-            "enterprise_id": [ent["id"], other["id"]], "department_id": [dept["id"]],
-            "service_point_id": [point["id"]], "chamber_id": [chamber["id"]],
+            "card_id": [card["id"]],
+            "visit_id": [visit["id"]],
+            "photo_id": [photo["id"]],
+            "issue_id": [i["id"] for i in visit["issues"]],
+            "assignment_id": [assignment["id"]],
+            "enterprise_id": [ent["id"], other["id"]],
+            "department_id": [dept["id"]],
+            "service_point_id": [point["id"]],
+            "chamber_id": [chamber["id"]],
             "user_id": [holder["id"], staff["id"], dept_user["id"], secretary["id"], leader["id"]],
-            "leader_id": [leader["id"]], "holder_id": [holder["id"]],
+            "leader_id": [leader["id"]],
+            "holder_id": [holder["id"]],
             "list_id": [claims["status"]["status_list"]["uri"].rsplit("/", 1)[-1]],
         }
         return tokens, ids
@@ -232,22 +295,39 @@ def _wait(base: str, server: subprocess.Popen) -> None:
 def _schemathesis(base: str, role: str, token: str, args: argparse.Namespace, report_dir: Path, config: Path) -> int:
     st = Path(sys.executable).with_name("st")
     command = [
-        str(st), "--config-file", str(config), "run", f"{base}/schema/openapi.json",
-        "--url", base,
-        "--checks", args.checks,
+        str(st),
+        "--config-file",
+        str(config),
+        "run",
+        f"{base}/schema/openapi.json",
+        "--url",
+        base,
+        "--checks",
+        args.checks,
         *(["--exclude-checks", EXCLUDED] if args.checks == CHECKS else []),
-        "--phases", "examples,coverage,fuzzing,stateful",
-        "--header", f"Authorization: {token}",
-        "--max-examples", str(args.max_examples),
-        "--max-time", str(args.max_time),
-        "--seed", str(args.seed),
-        "--workers", str(args.workers),
-        "--request-timeout", "30",
-        "--generation-database", "none",
-        "--suppress-health-check", "too_slow,filter_too_much",
+        "--phases",
+        "examples,coverage,fuzzing,stateful",
+        "--header",
+        f"Authorization: {token}",
+        "--max-examples",
+        str(args.max_examples),
+        "--max-time",
+        str(args.max_time),
+        "--seed",
+        str(args.seed),
+        "--workers",
+        str(args.workers),
+        "--request-timeout",
+        "30",
+        "--generation-database",
+        "none",
+        "--suppress-health-check",
+        "too_slow,filter_too_much",
         "--continue-on-failure",
-        "--report", "junit",
-        "--report-junit-path", str(report_dir / f"{role}.xml"),
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(report_dir / f"{role}.xml"),
         "--no-color",
     ]
     print(f"== schemathesis as {role}", flush=True)
@@ -283,8 +363,13 @@ def main() -> int:
     base = f"http://127.0.0.1:{args.port}"
     failed = []
     with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(args.port)],
-                                  env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(args.port)],
+            env=env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             _wait(base, server)
             tokens, ids = _seed(base)
@@ -302,8 +387,10 @@ def main() -> int:
     passed, failures = _tally(Path(data_dir) / "reports")
     engine = "postgresql" if args.postgres else "sqlite"
     if failed or server_errors:
-        print(f"fuzz on {engine}: FAILED (schemathesis failed as {failed or 'nobody'}; "
-              f"{len(server_errors)} unhandled server errors; log and reports in {data_dir})")
+        print(
+            f"fuzz on {engine}: FAILED (schemathesis failed as {failed or 'nobody'}; "
+            f"{len(server_errors)} unhandled server errors; log and reports in {data_dir})"
+        )
     else:
         shutil.rmtree(data_dir, ignore_errors=True)
         print(f"fuzz on {engine}: clean as {args.roles} (seed {args.seed})")

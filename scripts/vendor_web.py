@@ -104,7 +104,9 @@ def npm(*args: str, cwd: Path) -> str:
 
 def fetch(pin: Pin, workdir: Path) -> bytes:
     """The pinned tarball's bytes, refused unless they match the pinned integrity."""
-    packed = json.loads(npm("pack", f"{pin.name}@{pin.version}", "--json", "--pack-destination", str(workdir), cwd=workdir))
+    packed = json.loads(
+        npm("pack", f"{pin.name}@{pin.version}", "--json", "--pack-destination", str(workdir), cwd=workdir)
+    )
     data = (workdir / packed[0]["filename"]).read_bytes()
     if sri(data) != pin.integrity or packed[0].get("integrity", pin.integrity) != pin.integrity:
         sys.exit(f"{pin.name}@{pin.version}: integrity mismatch (got {sri(data)}); refusing to vendor it")
@@ -127,7 +129,7 @@ def contents(pin: Pin, tarball: bytes) -> dict[str, bytes]:
         else:
             if declared != "MIT" or not pin.copyright:
                 sys.exit(f"{pin.name}: no LICENSE file and no known licence text for {declared!r}")
-            note = f"The npm package ships no LICENSE file; its package.json declares \"{declared}\" and its source says so.\n\n"
+            note = f'The npm package ships no LICENSE file; its package.json declares "{declared}" and its source says so.\n\n'
             out["LICENSE"] = (note + MIT.format(copyright=pin.copyright)).encode()
     return out
 

@@ -29,8 +29,13 @@ def verdict_json(verdict) -> dict:
     card = None
     if verdict.checked is not None:
         c = verdict.checked.claims
-        card = {"number": c["sub"], "holder_name": c["name"], "enterprise_name": c["ent"],
-                "services": c["services"], "valid_until": c["exp"]}
+        card = {
+            "number": c["sub"],
+            "holder_name": c["name"],
+            "enterprise_name": c["ent"],
+            "services": c["services"],
+            "valid_until": c["exp"],
+        }
     return {"result": verdict.result, "reason": verdict.reason.value if verdict.reason else None, "card": card}
 
 

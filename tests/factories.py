@@ -71,7 +71,9 @@ class Factory:
         return await orgs.create_service_point(data=data, actor=SYSTEM)
 
     async def chamber(self, district: str = "鼓楼区") -> s.ChamberRead:
-        return await orgs.create_chamber(data=s.ChamberCreate(name=f"商会{next(_seq)}", district=district), actor=SYSTEM)
+        return await orgs.create_chamber(
+            data=s.ChamberCreate(name=f"商会{next(_seq)}", district=district), actor=SYSTEM
+        )
 
     async def user(
         self, role: str, *, district: str | None = None, password: str = "correct-horse-1", **links: Any

@@ -19,5 +19,7 @@ def test_every_value_has_a_chinese_label():
     assert set(glossary.ISSUE_STATUSES) == {s.value for s in Status}
     assert set(glossary.ISSUE_ACTIONS) == {a.value for a in Action} | {"create", "feedback"}
     assert set(glossary.ROLES) == {r.value for r in Role}
-    labels = [v for table in glossary.for_app().values() for v in (table.values() if isinstance(table, dict) else table)]
+    labels = [
+        v for table in glossary.for_app().values() for v in (table.values() if isinstance(table, dict) else table)
+    ]
     assert all(v.strip() for v in labels)

@@ -45,14 +45,19 @@ async def test_every_response_carries_the_security_headers(client, method, path,
     for name, value in EVERY_RESPONSE.items():
         assert r.headers.get(name) == value, (name, r.headers)
     # Not a document: nothing may run or load if someone opens it as one.
-    assert directives(r.headers["content-security-policy"]) == {"default-src": {"'none'"}, "frame-ancestors": {"'none'"}}
+    assert directives(r.headers["content-security-policy"]) == {
+        "default-src": {"'none'"},
+        "frame-ancestors": {"'none'"},
+    }
 
 
 async def test_an_image_is_not_a_document_either(factory):
     admin = await factory.user("admin")
     holder = await factory.user("entrepreneur")
-    card = await admin.post("/api/v1/cards", json={
-        "holder_id": holder.id, "enterprise_id": holder.actor.enterprise_id, "services": ["medical"]})
+    card = await admin.post(
+        "/api/v1/cards",
+        json={"holder_id": holder.id, "enterprise_id": holder.actor.enterprise_id, "services": ["medical"]},
+    )
     assert card.status_code == 201, card.text
     r = await admin.get(f"/api/v1/cards/{card.json()['id']}/qr.png")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
@@ -107,10 +112,17 @@ async def test_the_docs_page_renders_in_a_browser_without_a_policy_violation():
     try:
         await server.ready(time.monotonic() + 60)
         process = await asyncio.create_subprocess_exec(
-            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-            "--virtual-time-budget=15000", "--dump-dom",
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
             f"{server.url}/schema#/organisations/ApiV1EnterprisesCreate",
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         dom, log = await asyncio.wait_for(process.communicate(), timeout=120)
     finally:

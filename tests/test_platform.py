@@ -27,7 +27,9 @@ async def test_openapi_describes_every_route(client, app):
 
 async def test_malformed_json_wrong_types_and_unknown_routes_are_problems(factory):
     admin = await factory.user("admin")
-    r = await admin.client.post("/api/v1/enterprises", content=b'{"name": ', headers=admin.headers | {"content-type": "application/json"})
+    r = await admin.client.post(
+        "/api/v1/enterprises", content=b'{"name": ', headers=admin.headers | {"content-type": "application/json"}
+    )
     assert r.status_code == 400 and r.json()["code"] == "malformed_json"
     r = await admin.post("/api/v1/enterprises", json={"name": ["list"], "credit_code": 5, "district": True})
     assert r.status_code == 422
@@ -43,7 +45,9 @@ async def test_malformed_json_wrong_types_and_unknown_routes_are_problems(factor
 async def test_oversized_body_is_413(factory):
     admin = await factory.user("admin")
     body = json.dumps({"name": "x" * (2 * 1024 * 1024), "credit_code": "91350100M000100Y43", "district": "鼓楼区"})
-    r = await admin.client.post("/api/v1/enterprises", content=body, headers=admin.headers | {"content-type": "application/json"})
+    r = await admin.client.post(
+        "/api/v1/enterprises", content=body, headers=admin.headers | {"content-type": "application/json"}
+    )
     assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
     assert await Enterprise.count() == 0
 
@@ -62,8 +66,11 @@ async def test_logs_are_json_with_request_id_and_no_secrets(client, factory, cap
     try:
         await factory.user("admin", username="logcheck")
         capfd.readouterr()
-        await client.post("/api/v1/auth/login", json={"username": "logcheck", "password": "correct-horse-1"},
-                          headers={"X-Request-ID": "req-42"})
+        await client.post(
+            "/api/v1/auth/login",
+            json={"username": "logcheck", "password": "correct-horse-1"},
+            headers={"X-Request-ID": "req-42"},
+        )
         r = await client.post("/api/v1/auth/login", json={"username": "logcheck", "password": "wrong-password-9"})
         assert r.status_code == 401
         err = capfd.readouterr().err

@@ -101,7 +101,9 @@ def encode(claims: dict[str, Any], *, typ: str, kid: str, key: Ed25519PrivateKey
     """A compact JWS (EdDSA) of `claims`, minified."""
     header = {"alg": "EdDSA", "kid": kid, "typ": typ}
     signing_input = ".".join(
-        base64.urlsafe_b64encode(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode()).rstrip(b"=").decode()
+        base64.urlsafe_b64encode(json.dumps(p, separators=(",", ":"), ensure_ascii=False).encode())
+        .rstrip(b"=")
+        .decode()
         for p in (header, claims)
     )
     signature = base64.urlsafe_b64encode(key.sign(signing_input.encode())).rstrip(b"=").decode()

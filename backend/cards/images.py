@@ -53,7 +53,10 @@ def font_spec() -> tuple[str, int] | None:
         try:
             out = subprocess.run(
                 ["fc-match", "-f", "%{file}|%{index}", "Noto Sans CJK SC:lang=zh-cn"],
-                capture_output=True, text=True, timeout=5, check=False,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
             ).stdout
             path, _, index = out.partition("|")
             if path and os.path.exists(path) and ("CJK" in path or "wqy" in path.lower()):
@@ -143,7 +146,7 @@ def card_png(face: CardFace) -> bytes:
     draw.text((36, 290), f"卡号 {face.number}", font=small, fill="black")
     draw.text((36, 335), f"有效期 {face.valid_from:%Y.%m.%d}–{face.valid_until:%Y.%m.%d}", font=small, fill="black")
     labels = [SERVICE_LABELS.get(x, x) for x in face.services]
-    lines = [" · ".join(labels[i:i + 3]) for i in range(0, len(labels), 3)]
+    lines = [" · ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
     for n, line in enumerate(lines):
         draw.text((36, 395 + n * 42), line, font=_fit(draw, line, 28, text_width), fill=GREEN)
     if face.status in STATUS_LABELS:

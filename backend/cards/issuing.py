@@ -81,7 +81,12 @@ async def card_face(*, card_id: str, actor: Actor) -> CardFace:
     row = await get_card_row(card_id=card_id, actor=actor)
     card = read(row)
     return CardFace(
-        token=token.token, holder_name=card.holder_name, enterprise_name=card.enterprise_name, number=card.number,
-        valid_from=business_date(card.valid_from), valid_until=business_date(card.valid_until),
-        services=tuple(x.value for x in card.services), status=card.status.value,
+        token=token.token,
+        holder_name=card.holder_name,
+        enterprise_name=card.enterprise_name,
+        number=card.number,
+        valid_from=business_date(card.valid_from),
+        valid_until=business_date(card.valid_until),
+        services=tuple(x.value for x in card.services),
+        status=card.status.value,
     )

@@ -78,8 +78,9 @@ async def _register(key: Ed25519PrivateKey, *, activate: bool) -> str:
     now = clock.now()
     if not await SigningKey.exists().where(SigningKey.kid == kid):
         await SigningKey.insert(
-            SigningKey(id=new_id(), kid=kid, public_key=b64url(raw_public(key.public_key())),
-                       created_at=now, activated_at=now)
+            SigningKey(
+                id=new_id(), kid=kid, public_key=b64url(raw_public(key.public_key())), created_at=now, activated_at=now
+            )
         ).on_conflict(target=SigningKey.kid, action="DO NOTHING")
     if activate:
         await SigningKey.update({SigningKey.activated_at: now, SigningKey.retired_at: None}).where(
@@ -121,9 +122,12 @@ async def rotate() -> str:
 
 
 async def _active_row() -> dict | None:
-    return await SigningKey.select().where(SigningKey.retired_at.is_null()).order_by(
-        SigningKey.activated_at, ascending=False
-    ).first()
+    return (
+        await SigningKey.select()
+        .where(SigningKey.retired_at.is_null())
+        .order_by(SigningKey.activated_at, ascending=False)
+        .first()
+    )
 
 
 @dataclass
@@ -146,17 +150,20 @@ async def _load() -> KeyRing:
     grace = now - dt.timedelta(seconds=config.MAX_PRESENTATION_TTL)
     needed = {
         r["credential_kid"]
-        for r in await Card.select(Card.credential_kid).where(
-            (Card.credential_kid.is_not_null()) & (Card.valid_until > now) & (Card.status != "revoked")
-        ).distinct()
+        for r in await Card.select(Card.credential_kid)
+        .where((Card.credential_kid.is_not_null()) & (Card.valid_until > now) & (Card.status != "revoked"))
+        .distinct()
     }
-    published = [
-        r for r in rows if r["retired_at"] is None or r["retired_at"] > grace or r["kid"] in needed
-    ]
+    published = [r for r in rows if r["retired_at"] is None or r["retired_at"] > grace or r["kid"] in needed]
     active = [r for r in rows if r["retired_at"] is None]
     ring = KeyRing(
         active_kid=max(active, key=lambda r: r["activated_at"])["kid"] if active else None,
-        public={r["kid"]: Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(r["public_key"] + "=" * (-len(r["public_key"]) % 4))) for r in published},
+        public={
+            r["kid"]: Ed25519PublicKey.from_public_bytes(
+                base64.urlsafe_b64decode(r["public_key"] + "=" * (-len(r["public_key"]) % 4))
+            )
+            for r in published
+        },
         jwks={"keys": [jwk(r["kid"], r["public_key"]) for r in published]},
         loaded_at=time.monotonic(),
         version=_RING.version,

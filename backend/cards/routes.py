@@ -20,7 +20,6 @@ from backend.security.guards import PUBLIC, requires
 from backend.security.schemas import Actor, Role
 
 
-
 ADMIN = requires(Role.ADMIN)
 HOLDER_OR_ADMIN = requires(Role.ADMIN, Role.ENTREPRENEUR)
 IdempotencyKey = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
@@ -50,10 +49,17 @@ class CardController(Controller):
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.CardRead]:
-        return page(await service.list_cards(
-            actor=actor, status=status, batch=batch, enterprise_id=enterprise_id, holder_id=holder_id,
-            limit=limit, cursor=cursor,
-        ))
+        return page(
+            await service.list_cards(
+                actor=actor,
+                status=status,
+                batch=batch,
+                enterprise_id=enterprise_id,
+                holder_id=holder_id,
+                limit=limit,
+                cursor=cursor,
+            )
+        )
 
     @get("/{card_id:str}", summary="Read a card with its history")
     async def read(self, card_id: FromPath[str], actor: NamedDependency[Actor]) -> s.CardDetail:
@@ -64,37 +70,56 @@ class CardController(Controller):
         async with transaction():
             return await issuing.credential(card_id=card_id, actor=actor)
 
-    @get("/{card_id:str}/qr.png", guards=[HOLDER_OR_ADMIN], media_type="image/png", summary="The credential as a QR code")
+    @get(
+        "/{card_id:str}/qr.png", guards=[HOLDER_OR_ADMIN], media_type="image/png", summary="The credential as a QR code"
+    )
     async def qr(self, card_id: FromPath[str], actor: NamedDependency[Actor]) -> Response[bytes]:
         async with transaction():
             token = await issuing.credential(card_id=card_id, actor=actor)
-        return Response(await images.render_qr(token.token), media_type="image/png",
-                        headers={"Cache-Control": "private, max-age=300"})
+        return Response(
+            await images.render_qr(token.token),
+            media_type="image/png",
+            headers={"Cache-Control": "private, max-age=300"},
+        )
 
-    @get("/{card_id:str}/card.png", guards=[HOLDER_OR_ADMIN], media_type="image/png", summary="The card image (ID-1, 300 dpi)")
+    @get(
+        "/{card_id:str}/card.png",
+        guards=[HOLDER_OR_ADMIN],
+        media_type="image/png",
+        summary="The card image (ID-1, 300 dpi)",
+    )
     async def image(self, card_id: FromPath[str], actor: NamedDependency[Actor]) -> Response[bytes]:
         async with transaction():
             face = await issuing.card_face(card_id=card_id, actor=actor)
-        return Response(await images.render_card(face), media_type="image/png",
-                        headers={"Cache-Control": "private, max-age=300"})
+        return Response(
+            await images.render_card(face), media_type="image/png", headers={"Cache-Control": "private, max-age=300"}
+        )
 
     @post("/{card_id:str}/suspend", guards=[ADMIN], status_code=200, summary="Suspend a card (admin)")
-    async def suspend(self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]) -> s.CardDetail:
+    async def suspend(
+        self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]
+    ) -> s.CardDetail:
         async with transaction():
             return await service.change_status(card_id=card_id, action="suspend", reason=data.reason, actor=actor)
 
     @post("/{card_id:str}/reinstate", guards=[ADMIN], status_code=200, summary="Reinstate a suspended card (admin)")
-    async def reinstate(self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]) -> s.CardDetail:
+    async def reinstate(
+        self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]
+    ) -> s.CardDetail:
         async with transaction():
             return await service.change_status(card_id=card_id, action="reinstate", reason=data.reason, actor=actor)
 
     @post("/{card_id:str}/revoke", guards=[ADMIN], status_code=200, summary="Revoke a card for good (admin)")
-    async def revoke(self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]) -> s.CardDetail:
+    async def revoke(
+        self, card_id: FromPath[str], data: JSONBody[s.ReasonIn], actor: NamedDependency[Actor]
+    ) -> s.CardDetail:
         async with transaction():
             return await service.change_status(card_id=card_id, action="revoke", reason=data.reason, actor=actor)
 
     @post("/{card_id:str}/renew", guards=[ADMIN], status_code=200, summary="Extend a card's validity (admin)")
-    async def renew(self, card_id: FromPath[str], data: JSONBody[s.RenewIn], actor: NamedDependency[Actor]) -> s.CardDetail:
+    async def renew(
+        self, card_id: FromPath[str], data: JSONBody[s.RenewIn], actor: NamedDependency[Actor]
+    ) -> s.CardDetail:
         async with transaction():
             return await service.renew(card_id=card_id, data=data, actor=actor)
 
@@ -103,7 +128,9 @@ class CardController(Controller):
         self, card_id: FromPath[str], actor: NamedDependency[Actor], limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
     ) -> Page[s.RedemptionRead]:
         card = await service.get_card_row(card_id=card_id, actor=actor)
-        return page(await verification.list_redemptions(actor=actor, card_id=str(card["id"]), limit=limit, cursor=cursor))
+        return page(
+            await verification.list_redemptions(actor=actor, card_id=str(card["id"]), limit=limit, cursor=cursor)
+        )
 
 
 class MyCardController(Controller):
@@ -121,14 +148,21 @@ class MyCardController(Controller):
         return Response(token, headers={"Cache-Control": "no-store"})
 
 
-@post("/api/v1/verifications", guards=[requires(Role.SERVICE_STAFF)], status_code=200, tags=["cards"],
-      summary="Judge a card credential or presentation token at the caller's service point")
+@post(
+    "/api/v1/verifications",
+    guards=[requires(Role.SERVICE_STAFF)],
+    status_code=200,
+    tags=["cards"],
+    summary="Judge a card credential or presentation token at the caller's service point",
+)
 async def verify(
     data: JSONBody[s.VerificationIn], actor: NamedDependency[Actor], idempotency_key: IdempotencyKey = None
 ) -> Response[s.VerificationRead]:
     if idempotency_key is not None:
         return await idempotency.run(
-            actor=actor, key=idempotency_key, status_code=200,
+            actor=actor,
+            key=idempotency_key,
+            status_code=200,
             request_fingerprint=idempotency.fingerprint("POST", "/api/v1/verifications", data.token),
             work=lambda: verification.verify(token=data.token, actor=actor),
         )
@@ -139,8 +173,12 @@ async def verify(
         return Response(await verification.record(judged=judged, actor=actor))
 
 
-@get("/api/v1/redemptions", guards=[requires(Role.ADMIN, Role.SERVICE_STAFF)], tags=["cards"],
-     summary="Redemptions across service points (admin), or at the caller's own service point (service staff)")
+@get(
+    "/api/v1/redemptions",
+    guards=[requires(Role.ADMIN, Role.SERVICE_STAFF)],
+    tags=["cards"],
+    summary="Redemptions across service points (admin), or at the caller's own service point (service staff)",
+)
 async def list_redemptions(
     actor: NamedDependency[Actor],
     service_: ServiceFilter = None,
@@ -150,13 +188,26 @@ async def list_redemptions(
     limit: Limit = DEFAULT_PAGE,
     cursor: Cursor = None,
 ) -> Page[s.RedemptionRead]:
-    return page(await verification.list_redemptions(
-        actor=actor, service=service_, service_point_id=service_point_id, from_=from_, to=to, limit=limit, cursor=cursor
-    ))
+    return page(
+        await verification.list_redemptions(
+            actor=actor,
+            service=service_,
+            service_point_id=service_point_id,
+            from_=from_,
+            to=to,
+            limit=limit,
+            cursor=cursor,
+        )
+    )
 
 
-@get("/api/v1/status-lists/{list_id:str}", opt=PUBLIC, tags=["cards"], media_type="application/statuslist+jwt",
-     summary="Signed Token Status List (2 bits: 0 valid, 1 revoked, 2 suspended) for offline scanners")
+@get(
+    "/api/v1/status-lists/{list_id:str}",
+    opt=PUBLIC,
+    tags=["cards"],
+    media_type="application/statuslist+jwt",
+    summary="Signed Token Status List (2 bits: 0 valid, 1 revoked, 2 suspended) for offline scanners",
+)
 async def status_list(list_id: FromPath[str], request: Request) -> Response[bytes]:
     signed = await statuslist.signed_list(list_id=list_id)
     headers = {"Cache-Control": f"public, max-age={signed.ttl}", "ETag": signed.etag}

@@ -46,11 +46,18 @@ def derived_status(status: str, valid_until: dt.datetime, now: dt.datetime | Non
 def read(row: dict[str, Any]) -> s.CardRead:
     r = plain(row)
     return s.CardRead(
-        id=r["id"], number=r["number"], holder_id=r["holder_id"], enterprise_id=r["enterprise_id"],
+        id=r["id"],
+        number=r["number"],
+        holder_id=r["holder_id"],
+        enterprise_id=r["enterprise_id"],
         services=[Service(x) for x in r["services"].split(",") if x],
         status=derived_status(r["status"], r["valid_until"]),
-        valid_from=r["valid_from"], valid_until=r["valid_until"], issued_at=r["issued_at"], batch=r["batch"],
-        holder_name=r["holder_name"] or "", enterprise_name=r["enterprise_name"] or "",
+        valid_from=r["valid_from"],
+        valid_until=r["valid_until"],
+        issued_at=r["issued_at"],
+        batch=r["batch"],
+        holder_name=r["holder_name"] or "",
+        enterprise_name=r["enterprise_name"] or "",
     )
 
 
@@ -75,10 +82,18 @@ async def _row(card_id: str, actor: Actor) -> dict[str, Any]:
 
 async def get_card(*, card_id: str, actor: Actor) -> s.CardDetail:
     row = await _row(card_id, actor)
-    events = await CardEvent.select().where(CardEvent.card_id == row["id"]).order_by(CardEvent.at).order_by(CardEvent.id)
+    events = (
+        await CardEvent.select().where(CardEvent.card_id == row["id"]).order_by(CardEvent.at).order_by(CardEvent.id)
+    )
     history = [
-        s.CardEventRead(action=e["action"], from_status=e["from_status"], to_status=e["to_status"],
-                        actor_id=str(e["actor_id"]), at=e["at"], reason=e["reason"])
+        s.CardEventRead(
+            action=e["action"],
+            from_status=e["from_status"],
+            to_status=e["to_status"],
+            actor_id=str(e["actor_id"]),
+            at=e["at"],
+            reason=e["reason"],
+        )
         for e in events
     ]
     return s.CardDetail(**{f: getattr(read(row), f) for f in s.CardRead.__struct_fields__}, history=history)
@@ -91,7 +106,11 @@ async def get_card_row(*, card_id: str, actor: Actor) -> dict[str, Any]:
 
 async def my_card(*, actor: Actor) -> s.CardDetail:
     """The holder's current card: the live one, else the latest revoked one."""
-    rows = await Card.select(Card.id, Card.status).where(Card.holder_id == parse_id(actor.id)).order_by(Card.id, ascending=False)
+    rows = (
+        await Card.select(Card.id, Card.status)
+        .where(Card.holder_id == parse_id(actor.id))
+        .order_by(Card.id, ascending=False)
+    )
     if not rows:
         raise NotFound("You have no green card.", code="card_not_found")
     live = [r for r in rows if r["status"] != "revoked"]
@@ -99,8 +118,14 @@ async def my_card(*, actor: Actor) -> s.CardDetail:
 
 
 async def list_cards(
-    *, actor: Actor, status: s.CardStatus | None, batch: str | None, enterprise_id: str | None,
-    holder_id: str | None, limit: int, cursor: str | None,
+    *,
+    actor: Actor,
+    status: s.CardStatus | None,
+    batch: str | None,
+    enterprise_id: str | None,
+    holder_id: str | None,
+    limit: int,
+    cursor: str | None,
 ) -> tuple[list[s.CardRead], str | None]:
     query = _scope(Card.select(*_COLUMNS), actor)
     now = clock.now()
@@ -130,7 +155,8 @@ def _check_validity_limit(valid_until: dt.datetime, now: dt.datetime) -> None:
     if valid_until > _add_years(now, config.MAX_VALIDITY_YEARS):
         raise ValidationFailed(
             f"A card is valid for at most {config.MAX_VALIDITY_YEARS} years from now.",
-            field="valid_until", code="validity_too_long",
+            field="valid_until",
+            code="validity_too_long",
         )
 
 
@@ -138,16 +164,26 @@ async def _next_number(year: int) -> str:
     await CardSequence.insert(CardSequence(id=new_id(), year=year, value=0)).on_conflict(
         target=CardSequence.year, action="DO NOTHING"
     )
-    rows = await CardSequence.update({CardSequence.value: CardSequence.value + 1}).where(
-        CardSequence.year == year
-    ).returning(CardSequence.value)
+    rows = (
+        await CardSequence.update({CardSequence.value: CardSequence.value + 1})
+        .where(CardSequence.year == year)
+        .returning(CardSequence.value)
+    )
     return f"GC-{year}-{rows[0]['value']:06d}"
 
 
 async def _record(card_id: uuid.UUID, action: str, before: str | None, after: str, actor: Actor, reason: str) -> None:
     await CardEvent.insert(
-        CardEvent(id=new_id(), card_id=card_id, action=action, from_status=before, to_status=after,
-                  actor_id=uuid.UUID(actor.id), at=clock.now(), reason=reason)
+        CardEvent(
+            id=new_id(),
+            card_id=card_id,
+            action=action,
+            from_status=before,
+            to_status=after,
+            actor_id=uuid.UUID(actor.id),
+            at=clock.now(),
+            reason=reason,
+        )
     )
 
 
@@ -161,7 +197,9 @@ async def create_card(*, data: s.CardCreate, actor: Actor) -> s.CardDetail:
     holder = holder_id and await User.select(User.role, User.enterprise_id).where(User.id == holder_id).first()
     if not holder or holder["role"] != Role.ENTREPRENEUR.value:
         raise ValidationFailed("The holder must be an entrepreneur's account.", field="holder_id")
-    enterprise = enterprise_id and await Enterprise.select(Enterprise.district).where(Enterprise.id == enterprise_id).first()
+    enterprise = (
+        enterprise_id and await Enterprise.select(Enterprise.district).where(Enterprise.id == enterprise_id).first()
+    )
     if not enterprise:
         raise ValidationFailed("No such enterprise.", field="enterprise_id")
     if holder["enterprise_id"] != enterprise_id:
@@ -182,12 +220,27 @@ async def create_card(*, data: s.CardCreate, actor: Actor) -> s.CardDetail:
     for _ in range(5):
         list_id, idx = await statuslist.allocate()
         card_id = new_id()
-        inserted = await Card.insert(
-            Card(id=card_id, number=number, holder_id=holder_id, enterprise_id=enterprise_id,
-                 services=services_text(data.services), status="active", batch=data.batch,
-                 valid_from=valid_from, valid_until=valid_until, issued_at=now, updated_at=now,
-                 status_list=list_id, status_idx=idx)
-        ).on_conflict(action="DO NOTHING").returning(Card.id)
+        inserted = (
+            await Card.insert(
+                Card(
+                    id=card_id,
+                    number=number,
+                    holder_id=holder_id,
+                    enterprise_id=enterprise_id,
+                    services=services_text(data.services),
+                    status="active",
+                    batch=data.batch,
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                    issued_at=now,
+                    updated_at=now,
+                    status_list=list_id,
+                    status_idx=idx,
+                )
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(Card.id)
+        )
         if inserted:
             break
         if await _has_live_card(holder_id):
@@ -212,17 +265,25 @@ async def change_status(*, card_id: str, action: str, reason: str, actor: Actor)
     if row["status"] not in allowed:
         raise InvalidTransition(f"A {row['status']} card cannot be {action}d.", code="invalid_transition")
     # Compare-and-set: a concurrent change of the same card makes this one fail, not overwrite.
-    changed = await Card.update({Card.status: target, Card.updated_at: clock.now()}).where(
-        (Card.id == row["id"]) & (Card.status == row["status"])
-    ).returning(Card.id)
+    changed = (
+        await Card.update({Card.status: target, Card.updated_at: clock.now()})
+        .where((Card.id == row["id"]) & (Card.status == row["status"]))
+        .returning(Card.id)
+    )
     if not changed:
         raise InvalidTransition("The card changed meanwhile; reload it.", code="invalid_transition")
     await _record(row["id"], action, row["status"], target, actor, reason)
     if target == "revoked":  # a signed webhook, queued in this transaction (delivered iff it commits)
         await reminders.emit(
-            "card.revoked", subject_type="card", subject_id=str(row["id"]),
-            data={"number": row["number"], "holder_id": str(row["holder_id"]),
-                  "enterprise_id": str(row["enterprise_id"]), "reason": reason},
+            "card.revoked",
+            subject_type="card",
+            subject_id=str(row["id"]),
+            data={
+                "number": row["number"],
+                "holder_id": str(row["holder_id"]),
+                "enterprise_id": str(row["enterprise_id"]),
+                "reason": reason,
+            },
             text=f"绿卡 {row['number']} 已吊销：{reason}",
         )
     return await get_card(card_id=card_id, actor=actor)
@@ -238,24 +299,41 @@ async def renew(*, card_id: str, data: s.RenewIn, actor: Actor) -> s.CardDetail:
     if data.valid_until <= clock.now() or data.valid_until <= row["valid_until"]:
         raise ValidationFailed("valid_until must be later than the current validity and now.", field="valid_until")
     _check_validity_limit(data.valid_until, clock.now())
-    await Card.update({
-        Card.valid_until: data.valid_until, Card.updated_at: clock.now(),
-        Card.credential: None, Card.credential_kid: None,
-    }).where(Card.id == row["id"])
+    await Card.update(
+        {
+            Card.valid_until: data.valid_until,
+            Card.updated_at: clock.now(),
+            Card.credential: None,
+            Card.credential_kid: None,
+        }
+    ).where(Card.id == row["id"])
     forget_card(row["number"])
-    await _record(row["id"], "renew", row["status"], row["status"], actor,
-                  data.reason or f"valid until {data.valid_until.isoformat()}")
+    await _record(
+        row["id"],
+        "renew",
+        row["status"],
+        row["status"],
+        actor,
+        data.reason or f"valid until {data.valid_until.isoformat()}",
+    )
     return await get_card(card_id=card_id, actor=actor)
 
 
 async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
     """Cards not revoked, still valid now, whose validity ends before `before` (for reminders)."""
-    rows = await Card.select(Card.id, Card.number, Card.holder_id, Card.enterprise_id, Card.valid_until).where(
-        (Card.status != "revoked") & (Card.valid_until > clock.now()) & (Card.valid_until <= before)
-    ).order_by(Card.valid_until)
+    rows = (
+        await Card.select(Card.id, Card.number, Card.holder_id, Card.enterprise_id, Card.valid_until)
+        .where((Card.status != "revoked") & (Card.valid_until > clock.now()) & (Card.valid_until <= before))
+        .order_by(Card.valid_until)
+    )
     return [
-        s.ExpiringCard(card_id=str(r["id"]), number=r["number"], holder_id=str(r["holder_id"]),
-                       enterprise_id=str(r["enterprise_id"]), valid_until=r["valid_until"])
+        s.ExpiringCard(
+            card_id=str(r["id"]),
+            number=r["number"],
+            holder_id=str(r["holder_id"]),
+            enterprise_id=str(r["enterprise_id"]),
+            valid_until=r["valid_until"],
+        )
         for r in rows
     ]
 

@@ -72,4 +72,3 @@ async def signed_list(*, list_id: str) -> SignedList:
     token = encode(claims, typ=TYP, kid=kid, key=keys.private_key(kid))
     etag = '"' + hashlib.sha256(f"{lst}|{kid}".encode()).hexdigest()[:32] + '"'
     return SignedList(token=token, etag=etag, ttl=config.STATUS_LIST_TTL)
-

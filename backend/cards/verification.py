@@ -88,11 +88,18 @@ async def _card_info(number: str) -> dict[str, Any] | None:
     hit = _CARD_INFO.get(number)
     if hit is not None and time.monotonic() - hit[0] < _CARD_INFO_TTL:
         return hit[1]
-    row = await Card.select(
-        Card.id, Card.number, Card.valid_until, Card.services,
-        Card.holder_id.display_name.as_alias("holder_name"),
-        Card.enterprise_id.name.as_alias("enterprise_name"),
-    ).where(Card.number == number).first()
+    row = (
+        await Card.select(
+            Card.id,
+            Card.number,
+            Card.valid_until,
+            Card.services,
+            Card.holder_id.display_name.as_alias("holder_name"),
+            Card.enterprise_id.name.as_alias("enterprise_name"),
+        )
+        .where(Card.number == number)
+        .first()
+    )
     _CARD_INFO[number] = (time.monotonic(), row)
     if len(_CARD_INFO) > _CHECKED_MAX:
         _CARD_INFO.popitem(last=False)
@@ -140,16 +147,23 @@ def _card_out(card: dict[str, Any] | None) -> s.VerifiedCard | None:
     if card is None:
         return None
     return s.VerifiedCard(
-        number=card["number"], holder_name=card["holder_name"] or "", enterprise_name=card["enterprise_name"] or "",
-        services=[x for x in card["services"].split(",") if x], valid_until=card["valid_until"],
+        number=card["number"],
+        holder_name=card["holder_name"] or "",
+        enterprise_name=card["enterprise_name"] or "",
+        services=[x for x in card["services"].split(",") if x],
+        valid_until=card["valid_until"],
     )
 
 
 def _reply(verdict: Verdict, card: dict[str, Any] | None, redemption_id: str | None = None) -> s.VerificationRead:
     # An invalid token's card is shown only when the token was genuinely ours (signature checked).
     shown = card if verdict.checked is not None else None
-    return s.VerificationRead(result=verdict.result, reason=verdict.reason.value if verdict.reason else None,
-                              card=_card_out(shown), redemption_id=redemption_id)
+    return s.VerificationRead(
+        result=verdict.result,
+        reason=verdict.reason.value if verdict.reason else None,
+        card=_card_out(shown),
+        redemption_id=redemption_id,
+    )
 
 
 # One statement redeems only a card that is active at that instant: no read-then-write race with
@@ -160,7 +174,8 @@ _REDEEM = (
 )
 # PostgreSQL does not infer a SELECT list's parameter types from the INSERT's columns.
 _REDEEM_PG = _REDEEM.replace(
-    "SELECT {}, id, {}, {}, {}, {}, {}", "SELECT {}::uuid, id, {}::uuid, {}::uuid, {}::varchar, {}::varchar, {}::timestamptz"
+    "SELECT {}, id, {}, {}, {}, {}, {}",
+    "SELECT {}::uuid, id, {}::uuid, {}::uuid, {}::varchar, {}::varchar, {}::timestamptz",
 )
 
 
@@ -177,17 +192,32 @@ async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
     checked = verdict.checked
     redemption_id = new_id()
     redeemed = await Card.raw(
-        _REDEEM if db.is_sqlite() else _REDEEM_PG, redemption_id, uuid.UUID(actor.service_point_id), uuid.UUID(actor.id), judged.service,
-        checked.kind, now, card["id"],
+        _REDEEM if db.is_sqlite() else _REDEEM_PG,
+        redemption_id,
+        uuid.UUID(actor.service_point_id),
+        uuid.UUID(actor.id),
+        judged.service,
+        checked.kind,
+        now,
+        card["id"],
     )
     if not redeemed:
         late = judge(checked, now=int(now.timestamp()), status=await _status(card), service=judged.service)
         return _reply(late, card)
     if checked.kind == "presentation":
-        claimed = await UsedPresentation.insert(
-            UsedPresentation(id=new_id(), jti=checked.claims["jti"], card_id=card["id"], used_at=now,
-                             expires_at=dt.datetime.fromtimestamp(checked.claims["exp"], dt.UTC))
-        ).on_conflict(target=UsedPresentation.jti, action="DO NOTHING").returning(UsedPresentation.id)
+        claimed = (
+            await UsedPresentation.insert(
+                UsedPresentation(
+                    id=new_id(),
+                    jti=checked.claims["jti"],
+                    card_id=card["id"],
+                    used_at=now,
+                    expires_at=dt.datetime.fromtimestamp(checked.claims["exp"], dt.UTC),
+                )
+            )
+            .on_conflict(target=UsedPresentation.jti, action="DO NOTHING")
+            .returning(UsedPresentation.id)
+        )
         if not claimed:
             await Redemption.delete().where(Redemption.id == redemption_id)
             return _reply(Verdict(Reason.REPLAYED, checked), card)
@@ -201,6 +231,7 @@ async def verify(*, token: str, actor: Actor) -> s.VerificationRead:
 
 # -- redemption lists ------------------------------------------------------------------------------
 
+
 def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None:
     """A `from`/`to` filter: an ISO timestamp with offset, or a date (a whole Asia/Shanghai day)."""
     if raw is None or len(raw) != 10:
@@ -210,8 +241,14 @@ def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None
 
 
 _R_COLUMNS = (
-    Redemption.id, Redemption.card_id, Redemption.card_id.number.as_alias("card_number"),
-    Redemption.service_point_id, Redemption.staff_id, Redemption.service, Redemption.token_kind, Redemption.at,
+    Redemption.id,
+    Redemption.card_id,
+    Redemption.card_id.number.as_alias("card_number"),
+    Redemption.service_point_id,
+    Redemption.staff_id,
+    Redemption.service,
+    Redemption.token_kind,
+    Redemption.at,
     Redemption.service_point_id.name.as_alias("service_point_name"),
     Redemption.card_id.holder_id.display_name.as_alias("holder_name"),
     Redemption.card_id.enterprise_id.name.as_alias("enterprise_name"),
@@ -220,18 +257,30 @@ _R_COLUMNS = (
 
 def _redemption(r: dict[str, Any]) -> s.RedemptionRead:
     return s.RedemptionRead(
-        id=str(r["id"]), card_id=str(r["card_id"]), card_number=r["card_number"],
-        service_point_id=str(r["service_point_id"]), staff_id=str(r["staff_id"]),
-        service=Service(r["service"]), token_kind=r["token_kind"], at=r["at"],
-        service_point_name=r["service_point_name"] or "", holder_name=mask_name(r["holder_name"] or ""),
+        id=str(r["id"]),
+        card_id=str(r["card_id"]),
+        card_number=r["card_number"],
+        service_point_id=str(r["service_point_id"]),
+        staff_id=str(r["staff_id"]),
+        service=Service(r["service"]),
+        token_kind=r["token_kind"],
+        at=r["at"],
+        service_point_name=r["service_point_name"] or "",
+        holder_name=mask_name(r["holder_name"] or ""),
         enterprise_name=r["enterprise_name"] or "",
     )
 
 
 async def list_redemptions(
-    *, actor: Actor, card_id: str | None = None, service: Service | None = None,
-    service_point_id: str | None = None, from_: str | None = None, to: str | None = None,
-    limit: int, cursor: str | None,
+    *,
+    actor: Actor,
+    card_id: str | None = None,
+    service: Service | None = None,
+    service_point_id: str | None = None,
+    from_: str | None = None,
+    to: str | None = None,
+    limit: int,
+    cursor: str | None,
 ) -> tuple[list[s.RedemptionRead], str | None]:
     """Redemptions the actor may see (admin: their district's service points; holder: own card;
     service staff: their own service point's, and naming another point is 403)."""
@@ -265,13 +314,13 @@ async def list_redemptions(
     return [_redemption(r) for r in rows], next_cursor
 
 
-
-
 async def redemption_figures(*, start: dt.datetime, end: dt.datetime, district: str | None = None) -> dict[str, Any]:
     """For the summary report: redemptions in [start, end), in total and by service (all six listed)."""
-    query = Redemption.select(Redemption.service, Count(Redemption.id, alias="n")).where(
-        (Redemption.at >= start) & (Redemption.at < end)
-    ).group_by(Redemption.service)
+    query = (
+        Redemption.select(Redemption.service, Count(Redemption.id, alias="n"))
+        .where((Redemption.at >= start) & (Redemption.at < end))
+        .group_by(Redemption.service)
+    )
     if district is not None:
         query = query.where(Redemption.service_point_id.district == district)
     by_service = {x.value: 0 for x in Service}
@@ -281,6 +330,7 @@ async def redemption_figures(*, start: dt.datetime, end: dt.datetime, district: 
 
 
 # -- retention -------------------------------------------------------------------------------------
+
 
 async def purge_used_presentations(*, before: dt.datetime) -> int:
     """Delete the claims of presentation tokens that expired before `before` (an expired token is

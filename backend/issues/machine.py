@@ -68,8 +68,13 @@ DISPOSITION_OF: dict[Action, Disposition] = {
 
 
 _DONE = {
-    A.ASSIGN: "assigned", A.START: "started", A.RESOLVE: "resolved", A.VERIFY: "verified",
-    A.REOPEN: "reopened", A.TRANSFER: "transferred", A.REDIRECT: "redirected",
+    A.ASSIGN: "assigned",
+    A.START: "started",
+    A.RESOLVE: "resolved",
+    A.VERIFY: "verified",
+    A.REOPEN: "reopened",
+    A.TRANSFER: "transferred",
+    A.REDIRECT: "redirected",
 }
 
 

@@ -58,7 +58,10 @@ async def _names(table: Any, column: Any, ids: set[Any]) -> dict[Any, str]:
     ids.discard(None)
     if not ids:
         return {}
-    return {r["id"]: r["name"] for r in await table.select(table.id, column.as_alias("name")).where(table.id.is_in(list(ids)))}
+    return {
+        r["id"]: r["name"]
+        for r in await table.select(table.id, column.as_alias("name")).where(table.id.is_in(list(ids)))
+    }
 
 
 async def _leaders(enterprise_ids: set[uuid.UUID]) -> dict[uuid.UUID, s.LeaderRef]:

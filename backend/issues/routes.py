@@ -19,13 +19,17 @@ from backend.security.schemas import Actor, Role
 
 IdempotencyKey = Annotated[
     str | None,
-    HeaderParameter(name="Idempotency-Key", required=False, description="A retry with the same key returns the first reply."),
+    HeaderParameter(
+        name="Idempotency-Key", required=False, description="A retry with the same key returns the first reply."
+    ),
 ]
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", required=False, description="The ETag read last; a stale one answers 412."),
 ]
-Overdue = Annotated[bool | None, QueryParameter(name="overdue", required=False, description="true: only overdue issues.")]
+Overdue = Annotated[
+    bool | None, QueryParameter(name="overdue", required=False, description="true: only overdue issues.")
+]
 
 
 async def issue_filter(
@@ -94,9 +98,7 @@ class IssueController(Controller):
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.IssueRead]:
-        return page(
-            await service.list_issues(actor=actor, filters=filters, limit=limit, cursor=cursor)
-        )
+        return page(await service.list_issues(actor=actor, filters=filters, limit=limit, cursor=cursor))
 
     @get("/{issue_id:str}", summary="Read an issue with its history (and its ETag)")
     async def get(self, issue_id: FromPath[str], actor: NamedDependency[Actor]) -> Response[s.IssueDetail]:
@@ -154,9 +156,7 @@ class ReviewQueueController(Controller):
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.QueueItem]:
-        return page(
-            await queue.review_queue(actor=actor, filters=filters, limit=limit, cursor=cursor)
-        )
+        return page(await queue.review_queue(actor=actor, filters=filters, limit=limit, cursor=cursor))
 
 
 ROUTERS = [IssueController, ReviewQueueController]

@@ -64,7 +64,9 @@ async def department_for(raw_id: str, *, district: str, actor: Actor, field: str
         require_in_scope(actor, row["district"], "That department")
         if row["district"] != district:
             raise ValidationFailed(
-                "That department serves another district than the issue's.", field=field, code="department_out_of_district"
+                "That department serves another district than the issue's.",
+                field=field,
+                code="department_out_of_district",
             )
     return value
 
@@ -103,6 +105,7 @@ async def record(
 
 # -- create --------------------------------------------------------------------------------------
 
+
 async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit: s.VisitContext | None) -> dict[str, Any]:
     """The enterprise row, once `actor` may file an issue for it.
 
@@ -116,9 +119,10 @@ async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit: s.Vis
     enterprise_id = parse_id(data.enterprise_id)
     if actor.role == Role.ENTREPRENEUR and (enterprise_id is None or str(enterprise_id) != actor.enterprise_id):
         raise Forbidden("Owners may file issues for their own enterprise only.", code="not_your_enterprise")
-    row = enterprise_id and await Enterprise.select(Enterprise.id, Enterprise.district).where(
-        Enterprise.id == enterprise_id
-    ).first()
+    row = (
+        enterprise_id
+        and await Enterprise.select(Enterprise.id, Enterprise.district).where(Enterprise.id == enterprise_id).first()
+    )
     if not row:
         raise ValidationFailed("No such enterprise.", field="enterprise_id", code="enterprise_not_found")
     if visit is None and actor.role == Role.LEADER and row["id"] not in await assigned_enterprise_ids(actor.id):
@@ -127,12 +131,14 @@ async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit: s.Vis
     if visit is not None and visit.enterprise_id is not None and row["id"] != visit.enterprise_id:
         raise ValidationFailed(
             "An issue raised in a visit belongs to the visited enterprise.",
-            field="enterprise_id", code="issue_enterprise_mismatch",
+            field="enterprise_id",
+            code="issue_enterprise_mismatch",
         )
     if visit is not None and row["district"] != visit.district:
         raise ValidationFailed(
             "A chamber visit raises issues of enterprises in the chamber's district.",
-            field="enterprise_id", code="enterprise_outside_chamber_district",
+            field="enterprise_id",
+            code="enterprise_outside_chamber_district",
         )
     return row
 
@@ -172,7 +178,9 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit: s.VisitConte
     department_id = due_at = None
     if assigned:
         if data.department_id is None:
-            raise ValidationFailed("An assigned issue needs a department_id.", field="department_id", code="department_required")
+            raise ValidationFailed(
+                "An assigned issue needs a department_id.", field="department_id", code="department_required"
+            )
         department_id = await department_for(data.department_id, district=enterprise["district"], actor=actor)
         due_at = data.due_at or default_deadline(reported_at)
         if due_at <= reported_at:
@@ -203,13 +211,22 @@ async def create_issue(*, data: s.IssueCreate, actor: Actor, visit: s.VisitConte
     )
     await Issue.insert(row)
     await record(
-        issue_id=row.id, version=1, action="create", from_status=None, to_status=status, actor=actor, at=now,
-        note=resolution, department_id=department_id, due_at=due_at,
+        issue_id=row.id,
+        version=1,
+        action="create",
+        from_status=None,
+        to_status=status,
+        actor=actor,
+        at=now,
+        note=resolution,
+        department_id=department_id,
+        due_at=due_at,
     )
     return to_read(row.to_dict(), now)
 
 
 # -- read ----------------------------------------------------------------------------------------
+
 
 async def visible_row(*, issue_id: str, actor: Actor) -> dict[str, Any]:
     """The issue row if `actor` may see it, else NotFound."""
@@ -221,10 +238,21 @@ async def visible_row(*, issue_id: str, actor: Actor) -> dict[str, Any]:
 
 
 async def history(issue_id: uuid.UUID) -> list[s.HistoryEntry]:
-    rows = await IssueEvent.select(
-        IssueEvent.action, IssueEvent.from_status, IssueEvent.to_status, IssueEvent.actor_id,
-        IssueEvent.actor_role, IssueEvent.at, IssueEvent.note, IssueEvent.department_id, IssueEvent.due_at,
-    ).where(IssueEvent.issue_id == issue_id).order_by(IssueEvent.version)
+    rows = (
+        await IssueEvent.select(
+            IssueEvent.action,
+            IssueEvent.from_status,
+            IssueEvent.to_status,
+            IssueEvent.actor_id,
+            IssueEvent.actor_role,
+            IssueEvent.at,
+            IssueEvent.note,
+            IssueEvent.department_id,
+            IssueEvent.due_at,
+        )
+        .where(IssueEvent.issue_id == issue_id)
+        .order_by(IssueEvent.version)
+    )
     return [msgspec.convert(plain(r), s.HistoryEntry) for r in rows]
 
 
@@ -258,7 +286,10 @@ def filtered(query: Any, filters: s.IssueFilter, *, now: dt.datetime | None = No
                 | Issue.due_at.is_null()
                 | (Issue.due_at >= (now or clock.now()))
             )
-    by_id = ((enterprise_id, Issue.enterprise_id, "enterprise_id"), (department_id, Issue.department_id, "department_id"))
+    by_id = (
+        (enterprise_id, Issue.enterprise_id, "enterprise_id"),
+        (department_id, Issue.department_id, "department_id"),
+    )
     for raw, column, field in by_id:
         if raw is not None:
             value = parse_id(raw)
@@ -298,13 +329,20 @@ async def list_for_visits(*, visit_ids: list[uuid.UUID], actor: Actor) -> dict[s
 
 # -- for reminders -------------------------------------------------------------------------------
 
+
 def _due(row: dict[str, Any]) -> s.DueIssue:
     return msgspec.convert(plain(row), s.DueIssue)
 
 
 _DUE_COLUMNS = (
-    Issue.id, Issue.title, Issue.enterprise_id, Issue.district, Issue.department_id,
-    Issue.status, Issue.due_at, Issue.created_by,
+    Issue.id,
+    Issue.title,
+    Issue.enterprise_id,
+    Issue.district,
+    Issue.department_id,
+    Issue.status,
+    Issue.due_at,
+    Issue.created_by,
 )
 
 
@@ -315,17 +353,23 @@ def _unresolved() -> Any:
 async def due_soon(*, before: dt.datetime, now: dt.datetime | None = None) -> list[s.DueIssue]:
     """Unresolved issues whose deadline falls in [now, before), nearest first."""
     now = now or clock.now()
-    rows = await Issue.select(*_DUE_COLUMNS).where(
-        _unresolved() & (Issue.due_at >= now) & (Issue.due_at < before)
-    ).order_by(Issue.due_at).order_by(Issue.id)
+    rows = (
+        await Issue.select(*_DUE_COLUMNS)
+        .where(_unresolved() & (Issue.due_at >= now) & (Issue.due_at < before))
+        .order_by(Issue.due_at)
+        .order_by(Issue.id)
+    )
     return [_due(r) for r in rows]
 
 
 async def overdue(*, now: dt.datetime) -> list[s.DueIssue]:
     """Unresolved issues past their deadline at `now`, most overdue first."""
-    rows = await Issue.select(*_DUE_COLUMNS).where(_unresolved() & (Issue.due_at < now)).order_by(
-        Issue.due_at
-    ).order_by(Issue.id)
+    rows = (
+        await Issue.select(*_DUE_COLUMNS)
+        .where(_unresolved() & (Issue.due_at < now))
+        .order_by(Issue.due_at)
+        .order_by(Issue.id)
+    )
     return [_due(r) for r in rows]
 
 
@@ -337,10 +381,15 @@ async def unresolved_digest(*, district: str | None, now: dt.datetime, limit: in
     late = Issue.due_at.is_not_null() & (Issue.due_at < now)
     total = await Issue.count().where(scope)
     overdue_count = await Issue.count().where(scope & late)
-    rows = await Issue.select(Issue.id, Issue.title, Issue.due_at).where(scope & late).order_by(Issue.due_at).limit(limit)
+    rows = (
+        await Issue.select(Issue.id, Issue.title, Issue.due_at).where(scope & late).order_by(Issue.due_at).limit(limit)
+    )
     if len(rows) < limit:
-        rows += await Issue.select(Issue.id, Issue.title, Issue.due_at).where(
-            scope & (Issue.due_at.is_null() | (Issue.due_at >= now))
-        ).order_by(Issue.due_at).limit(limit - len(rows))
+        rows += (
+            await Issue.select(Issue.id, Issue.title, Issue.due_at)
+            .where(scope & (Issue.due_at.is_null() | (Issue.due_at >= now)))
+            .order_by(Issue.due_at)
+            .limit(limit - len(rows))
+        )
     first = [(str(r["id"]), r["title"], r["due_at"] is not None and r["due_at"] < now) for r in rows]
     return s.UnresolvedDigest(unresolved=total, overdue=overdue_count, first=first)

@@ -48,9 +48,11 @@ def _check_if_match(if_match: str | None, row: dict[str, Any]) -> None:
 async def _compare_and_set(row: dict[str, Any], changes: dict[str, Any], now: dt.datetime) -> bool:
     """Write `changes` if nobody else wrote since `row` was read."""
     values = {**changes, "version": row["version"] + 1, "updated_at": now}
-    written = await Issue.update(values).where(
-        (Issue.id == row["id"]) & (Issue.version == row["version"])
-    ).returning(Issue.id)
+    written = (
+        await Issue.update(values)
+        .where((Issue.id == row["id"]) & (Issue.version == row["version"]))
+        .returning(Issue.id)
+    )
     return bool(written)
 
 
@@ -63,7 +65,9 @@ async def _to_department(
     else:
         department = row["department_id"]
     if department is None:
-        raise ValidationFailed("Say which department gets the issue.", field="department_id", code="department_required")
+        raise ValidationFailed(
+            "Say which department gets the issue.", field="department_id", code="department_required"
+        )
     deadline = due_at or default_deadline(now)
     if deadline <= now:
         raise ValidationFailed("The deadline must be in the future.", field="due_at", code="deadline_in_past")
@@ -103,7 +107,9 @@ async def _plan(row: dict[str, Any], data: s.TransitionIn, actor: Actor, now: dt
             "resolved_at": now,
             "first_response_at": row["first_response_at"] or now,
             # Feedback belongs to a resolution: a new one awaits new feedback.
-            "satisfied": None, "feedback_comment": None, "feedback_at": None,
+            "satisfied": None,
+            "feedback_comment": None,
+            "feedback_at": None,
         }
     elif action == A.VERIFY:
         changes["closed_at"] = now
@@ -131,9 +137,16 @@ async def transition(
         changes = await _plan(row, data, actor, now)
         if await _compare_and_set(row, changes, now):
             await record(
-                issue_id=row["id"], version=row["version"] + 1, action=data.action.value,
-                from_status=S(row["status"]), to_status=S(changes["status"]), actor=actor, at=now, note=data.note,
-                department_id=changes.get("department_id"), due_at=changes.get("due_at"),
+                issue_id=row["id"],
+                version=row["version"] + 1,
+                action=data.action.value,
+                from_status=S(row["status"]),
+                to_status=S(changes["status"]),
+                actor=actor,
+                at=now,
+                note=data.note,
+                department_id=changes.get("department_id"),
+                due_at=changes.get("due_at"),
             )
             return await detail(await visible_row(issue_id=issue_id, actor=actor))
         if if_match is not None:
@@ -166,12 +179,18 @@ async def give_feedback(
             changes |= await _to_department(row, None, None, now, actor) if target == S.ASSIGNED else {"due_at": None}
         if await _compare_and_set(row, changes, now):
             await record(
-                issue_id=row["id"], version=row["version"] + 1, action=action, from_status=status,
-                to_status=target, actor=actor, at=now, note=note, department_id=changes.get("department_id"), due_at=changes.get("due_at"),
+                issue_id=row["id"],
+                version=row["version"] + 1,
+                action=action,
+                from_status=status,
+                to_status=target,
+                actor=actor,
+                at=now,
+                note=note,
+                department_id=changes.get("department_id"),
+                due_at=changes.get("due_at"),
             )
             return await detail(await visible_row(issue_id=issue_id, actor=actor))
         if if_match is not None:
             raise Stale("The issue changed since you read it; read it again and retry.", code="stale_etag")
     raise Conflict("The issue kept changing while you acted; try again.", code="concurrent_update")
-
-

@@ -30,7 +30,11 @@ class UserController(Controller):
 
     @get("/", summary="List users (admin)")
     async def list(
-        self, actor: NamedDependency[Actor], role: FromQuery[Role | None] = None, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        role: FromQuery[Role | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> Page[s.UserRead]:
         return page(await service.list_users(actor=actor, role=role, limit=limit, cursor=cursor))
 
@@ -70,7 +74,9 @@ class EnterpriseController(Controller):
         return await service.get_enterprise(enterprise_id=enterprise_id, actor=actor)
 
     @patch("/{enterprise_id:str}", guards=[ADMIN], summary="Update an enterprise (admin)")
-    async def update(self, enterprise_id: FromPath[str], data: JSONBody[s.EnterpriseUpdate], actor: NamedDependency[Actor]) -> s.EnterpriseRead:
+    async def update(
+        self, enterprise_id: FromPath[str], data: JSONBody[s.EnterpriseUpdate], actor: NamedDependency[Actor]
+    ) -> s.EnterpriseRead:
         async with transaction():
             return await service.update_enterprise(enterprise_id=enterprise_id, data=data, actor=actor)
 
@@ -86,7 +92,11 @@ class DepartmentController(Controller):
 
     @get("/", summary="List departments (scoped callers: city-level ones and their district's)")
     async def list(
-        self, actor: NamedDependency[Actor], district: FromQuery[str | None] = None, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        district: FromQuery[str | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> Page[s.DepartmentRead]:
         return page(await service.list_departments(actor=actor, district=district, limit=limit, cursor=cursor))
 
@@ -135,7 +145,11 @@ class ChamberController(Controller):
 
     @get("/", summary="List chambers")
     async def list(
-        self, actor: NamedDependency[Actor], district: FromQuery[str | None] = None, limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
+        self,
+        actor: NamedDependency[Actor],
+        district: FromQuery[str | None] = None,
+        limit: Limit = DEFAULT_PAGE,
+        cursor: Cursor = None,
     ) -> Page[s.ChamberRead]:
         return page(await service.list_chambers(actor=actor, district=district, limit=limit, cursor=cursor))
 

@@ -56,8 +56,16 @@ _USER_LINK = {
     Role.DEPARTMENT: ("department_id", Department),
 }
 _USER_COLUMNS = (
-    User.id, User.username, User.role, User.display_name, User.district, User.enterprise_id,
-    User.service_point_id, User.department_id, User.phone, User.created_at,
+    User.id,
+    User.username,
+    User.role,
+    User.display_name,
+    User.district,
+    User.enterprise_id,
+    User.service_point_id,
+    User.department_id,
+    User.phone,
+    User.created_at,
 )
 
 
@@ -85,7 +93,8 @@ async def create_user(*, data: s.UserCreate, actor: Actor) -> s.UserRead:
         require_in_scope(actor, district, f"That {org}")
         if data.district is not None and data.district != district:
             raise ValidationFailed(
-                f"A {data.role.value} user belongs to the district of their {org}.", field="district",
+                f"A {data.role.value} user belongs to the district of their {org}.",
+                field="district",
                 code="district_mismatch",
             )
     else:
@@ -153,6 +162,7 @@ async def user_rows(*user_ids: str) -> dict[str, dict[str, Any]]:
 
 
 # -- enterprises ---------------------------------------------------------------------------------
+
 
 def _enterprise_scope(query: Any, actor: Actor) -> Any:
     """Rows of `query` (over Enterprise) that `actor` may see."""
@@ -232,6 +242,7 @@ async def update_enterprise(*, enterprise_id: str, data: s.EnterpriseUpdate, act
 
 # -- departments, service points, chambers -------------------------------------------------------
 
+
 def _department_scope(query: Any, actor: Actor) -> Any:
     """City-level departments and, for a scoped caller, their own district's (others see all)."""
     if actor.district is None:
@@ -275,9 +286,11 @@ async def get_department(*, department_id: str, actor: Actor) -> s.DepartmentRea
 
 async def department_row(*, department_id: uuid.UUID) -> dict[str, Any] | None:
     """{id, name, district} of a department (district None: city-level), unscoped, for other domains' checks."""
-    return await Department.select(Department.id, Department.name, Department.district).where(
-        Department.id == department_id
-    ).first()
+    return (
+        await Department.select(Department.id, Department.name, Department.district)
+        .where(Department.id == department_id)
+        .first()
+    )
 
 
 def _service_point_scope(query: Any, actor: Actor) -> Any:

@@ -122,18 +122,26 @@ async def _send(client: httpx.AsyncClient, delivery: dict[str, Any]) -> tuple[in
     except httpx.TimeoutException:
         return None, "timed out"
     except (httpx.HTTPError, OSError, ValueError) as exc:
-        log.warning("webhook_request_failed", delivery_id=str(delivery["id"]), error=f"{type(exc).__name__}: {exc}"[:500])
+        log.warning(
+            "webhook_request_failed", delivery_id=str(delivery["id"]), error=f"{type(exc).__name__}: {exc}"[:500]
+        )
         return None, "connection failed" if isinstance(exc, (httpx.ConnectError, OSError)) else "request failed"
     if 200 <= response.status_code < 300:
         return response.status_code, None
     if 300 <= response.status_code < 400:
-        log.warning("webhook_redirect_not_followed", delivery_id=str(delivery["id"]),
-                    status_code=response.status_code, location=response.headers.get("location", "")[:500])
+        log.warning(
+            "webhook_redirect_not_followed",
+            delivery_id=str(delivery["id"]),
+            status_code=response.status_code,
+            location=response.headers.get("location", "")[:500],
+        )
         return response.status_code, "redirect not followed"
     return response.status_code, f"receiver answered {s.status_class(response.status_code)}"
 
 
-async def _record(delivery: dict[str, Any], token: str, status: int | None, error: str | None, cfg: config.ReminderConfig) -> str:
+async def _record(
+    delivery: dict[str, Any], token: str, status: int | None, error: str | None, cfg: config.ReminderConfig
+) -> str:
     now = clock.now()
     attempts = delivery["attempts"] + 1
     changes: dict[Any, Any] = {
@@ -145,7 +153,11 @@ async def _record(delivery: dict[str, Any], token: str, status: int | None, erro
     }
     if error is None:
         outcome = "delivered"
-        changes |= {WebhookDelivery.status: "delivered", WebhookDelivery.delivered_at: now, WebhookDelivery.next_try_at: None}
+        changes |= {
+            WebhookDelivery.status: "delivered",
+            WebhookDelivery.delivered_at: now,
+            WebhookDelivery.next_try_at: None,
+        }
     elif attempts >= cfg.webhook_max_attempts:
         outcome = "failed"
         changes |= {WebhookDelivery.status: "failed", WebhookDelivery.next_try_at: None}
@@ -156,8 +168,15 @@ async def _record(delivery: dict[str, Any], token: str, status: int | None, erro
         await WebhookDelivery.update(changes).where(
             (WebhookDelivery.id == delivery["id"]) & (WebhookDelivery.claimed_by == token)
         )
-    log.info("webhook_attempt", delivery_id=str(delivery["id"]), webhook_event=delivery["event"], outcome=outcome,
-             status_code=status, error=error, attempts=attempts)
+    log.info(
+        "webhook_attempt",
+        delivery_id=str(delivery["id"]),
+        webhook_event=delivery["event"],
+        outcome=outcome,
+        status_code=status,
+        error=error,
+        attempts=attempts,
+    )
     return outcome
 
 

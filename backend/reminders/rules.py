@@ -70,8 +70,13 @@ async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(await recipients.department_staff(issue.department_id)),
             event=Event.ISSUE_DUE_SOON,
             subject_type="issue",
-            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
-                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id},
+            payload={
+                "issue_id": issue.id,
+                "title": issue.title,
+                "due_at": issue.due_at.isoformat(),
+                "enterprise_id": issue.enterprise_id,
+                "department_id": issue.department_id,
+            },
             title=f"问题即将到期：{issue.title}",
             body=f"该问题将于 {_stamp(issue.due_at)} 到期，请尽快办理。",
         )
@@ -91,9 +96,14 @@ async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(people),
             event=Event.ISSUE_OVERDUE,
             subject_type="issue",
-            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
-                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id,
-                     "district": issue.district},
+            payload={
+                "issue_id": issue.id,
+                "title": issue.title,
+                "due_at": issue.due_at.isoformat(),
+                "enterprise_id": issue.enterprise_id,
+                "department_id": issue.department_id,
+                "district": issue.district,
+            },
             title=f"问题已逾期：{issue.title}",
             body=f"该问题已于 {_stamp(issue.due_at)} 到期，仍未办结。",
             urgent=True,
@@ -116,9 +126,14 @@ async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(await _leader_of(issue.enterprise_id)),
             event=Event.ISSUE_ESCALATED,
             subject_type="issue",
-            payload={"issue_id": issue.id, "title": issue.title, "due_at": issue.due_at.isoformat(),
-                     "enterprise_id": issue.enterprise_id, "department_id": issue.department_id,
-                     "working_days_overdue": late},
+            payload={
+                "issue_id": issue.id,
+                "title": issue.title,
+                "due_at": issue.due_at.isoformat(),
+                "enterprise_id": issue.enterprise_id,
+                "department_id": issue.department_id,
+                "working_days_overdue": late,
+            },
             title=f"问题逾期升级：{issue.title}",
             body=f"该问题已逾期 {late} 个工作日（期限 {_stamp(issue.due_at)}），请督促办理。",
             urgent=True,
@@ -140,12 +155,19 @@ async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(await recipients.active_ids(due.leader_id)),
             event=Event.VISIT_OVERDUE,
             subject_type="assignment",
-            payload={"assignment_id": due.assignment_id, "enterprise_id": due.enterprise_id,
-                     "leader_id": due.leader_id, "visit_interval_days": due.visit_interval_days,
-                     "last_visited_on": last, "due_on": due.due_on.isoformat()},
+            payload={
+                "assignment_id": due.assignment_id,
+                "enterprise_id": due.enterprise_id,
+                "leader_id": due.leader_id,
+                "visit_interval_days": due.visit_interval_days,
+                "last_visited_on": last,
+                "due_on": due.due_on.isoformat(),
+            },
             title=f"走访到期：{enterprise}",
-            body=(f"按机制每 {due.visit_interval_days} 天走访一次，应于 {due.due_on.isoformat()} 前走访"
-                  + (f"，上次走访 {last}。" if last else "，尚无走访记录。")),
+            body=(
+                f"按机制每 {due.visit_interval_days} 天走访一次，应于 {due.due_on.isoformat()} 前走访"
+                + (f"，上次走访 {last}。" if last else "，尚无走访记录。")
+            ),
         )
 
 
@@ -165,8 +187,13 @@ async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(people),
             event=Event.CARD_EXPIRING,
             subject_type="card",
-            payload={"card_id": card.card_id, "number": card.number, "holder_id": card.holder_id,
-                     "enterprise_id": card.enterprise_id, "valid_until": card.valid_until.isoformat()},
+            payload={
+                "card_id": card.card_id,
+                "number": card.number,
+                "holder_id": card.holder_id,
+                "enterprise_id": card.enterprise_id,
+                "valid_until": card.valid_until.isoformat(),
+            },
             title=f"绿卡即将到期：{card.number}",
             body=f"绿卡 {card.number} 将于 {until} 到期，请及时办理续期。",
         )
@@ -193,12 +220,19 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=tuple(await recipients.active_ids(plan.leader_id)),
             event=Event.CHAMBER_PLAN_BEHIND,
             subject_type="chamber_plan",
-            payload={"plan_id": plan.id, "chamber_id": plan.chamber_id, "year": plan.year,
-                     "planned_visits": plan.planned_visits, "completed_visits": plan.completed_visits,
-                     "expected_by_now": expected},
+            payload={
+                "plan_id": plan.id,
+                "chamber_id": plan.chamber_id,
+                "year": plan.year,
+                "planned_visits": plan.planned_visits,
+                "completed_visits": plan.completed_visits,
+                "expected_by_now": expected,
+            },
             title=f"商会走访计划进度落后：{name}",
-            body=(f"{plan.year} 年计划走访 {plan.planned_visits} 次，按进度应已完成 {expected} 次，"
-                  f"实际完成 {plan.completed_visits} 次。"),
+            body=(
+                f"{plan.year} 年计划走访 {plan.planned_visits} 次，按进度应已完成 {expected} 次，"
+                f"实际完成 {plan.completed_visits} 次。"
+            ),
         )
 
 
@@ -220,12 +254,24 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
             recipients=(str(secretary["id"]),),
             event=Event.ISSUES_DIGEST,
             subject_type="user",
-            payload={"district": secretary["district"], "unresolved": digest.unresolved, "overdue": digest.overdue,
-                     "issue_ids": [issue_id for issue_id, _, _ in digest.first]},
+            payload={
+                "district": secretary["district"],
+                "unresolved": digest.unresolved,
+                "overdue": digest.overdue,
+                "issue_ids": [issue_id for issue_id, _, _ in digest.first],
+            },
             title=f"本周未办结问题汇总：{digest.unresolved} 件（逾期 {digest.overdue} 件）",
             body="\n".join(lines),
         )
 
 
 # Every rule the sweep runs, in this order.
-RULES = [issue_due_soon, issue_overdue, issue_escalated, visit_overdue, card_expiring, chamber_plan_behind, issues_digest]
+RULES = [
+    issue_due_soon,
+    issue_overdue,
+    issue_escalated,
+    visit_overdue,
+    card_expiring,
+    chamber_plan_behind,
+    issues_digest,
+]

@@ -10,7 +10,9 @@ from backend.reminders import schemas as s
 from backend.reminders.sweep import sweep
 
 
-async def emit(event: str, *, subject_type: str, subject_id: str, data: dict[str, Any] | None = None, text: str = "") -> int:
+async def emit(
+    event: str, *, subject_type: str, subject_id: str, data: dict[str, Any] | None = None, text: str = ""
+) -> int:
     """Queue a signed webhook delivery of `event` to every subscriber, in the CALLER's transaction.
 
     Call it inside the transaction that makes the change (e.g. revoking a card), so the event

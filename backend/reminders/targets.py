@@ -32,10 +32,19 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 RESOLVE_TIMEOUT_SECONDS = 3.0
 # Names that mean this machine or a cloud metadata service, whatever they resolve to here.
-_INTERNAL_NAMES = frozenset({
-    "localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback",
-    "metadata", "metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal",
-})
+_INTERNAL_NAMES = frozenset(
+    {
+        "localhost",
+        "localhost.localdomain",
+        "ip6-localhost",
+        "ip6-loopback",
+        "metadata",
+        "metadata.google.internal",
+        "metadata.goog",
+        "instance-data",
+        "instance-data.ec2.internal",
+    }
+)
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
 

@@ -27,9 +27,17 @@ from backend.security.schemas import Actor
 KNOWN_EVENTS = frozenset(e.value for e in s.Event)
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _DELIVERY_COLUMNS = (
-    WebhookDelivery.id, WebhookDelivery.webhook_id, WebhookDelivery.event, WebhookDelivery.subject_type,
-    WebhookDelivery.subject_id, WebhookDelivery.status, WebhookDelivery.attempts, WebhookDelivery.next_try_at,
-    WebhookDelivery.last_status_code, WebhookDelivery.last_error, WebhookDelivery.created_at,
+    WebhookDelivery.id,
+    WebhookDelivery.webhook_id,
+    WebhookDelivery.event,
+    WebhookDelivery.subject_type,
+    WebhookDelivery.subject_id,
+    WebhookDelivery.status,
+    WebhookDelivery.attempts,
+    WebhookDelivery.next_try_at,
+    WebhookDelivery.last_status_code,
+    WebhookDelivery.last_error,
+    WebhookDelivery.created_at,
     WebhookDelivery.delivered_at,
 )
 
@@ -48,7 +56,9 @@ def validate_url(url: str) -> str:
     if not parts.hostname or not _HOST.match(parts.hostname):
         raise ValidationFailed("The URL needs a host name.", field="url", code="invalid_url")
     if parts.username or parts.password:
-        raise ValidationFailed("Put no credentials in the URL; the secret signs each delivery.", field="url", code="invalid_url")
+        raise ValidationFailed(
+            "Put no credentials in the URL; the secret signs each delivery.", field="url", code="invalid_url"
+        )
     return url
 
 

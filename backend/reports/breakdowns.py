@@ -30,8 +30,10 @@ async def by_district(*, period: Period, district: str | None) -> s.DistrictBrea
     if district:
         known = known.where(Enterprise.district == district)
     results = await asyncio.gather(
-        figures.issues(period, district, now, by="district"), figures.visits(period, district, by="district"),
-        figures.cards(period, district, now, by="district"), figures.redemptions(period, district, by="district"),
+        figures.issues(period, district, now, by="district"),
+        figures.visits(period, district, by="district"),
+        figures.cards(period, district, now, by="district"),
+        figures.redemptions(period, district, by="district"),
         known.run(),
     )
     issues, visits, cards, used = (_by_key(r) for r in results[:4])
@@ -40,22 +42,24 @@ async def by_district(*, period: Period, district: str | None) -> s.DistrictBrea
     for name in sorted(k for k in names if k is not None):
         i = issue_figures(issues.get(name))
         v, c = visits.get(name, {}), cards.get(name, {})
-        items.append(s.DistrictRow(
-            district=name,
-            enterprises_visited=n(v.get("enterprises")),
-            visits=n(v.get("visits")),
-            financing_coordinated=money(v.get("financing_fen")),
-            hires_helped=n(v.get("hires")),
-            issues_received=i.received,
-            issues_resolved=i.resolved,
-            issues_open=i.open,
-            issues_overdue=i.overdue,
-            on_time_rate=i.on_time_rate,
-            satisfaction_rate=i.satisfaction_rate,
-            cards_issued=n(c.get("issued")),
-            cards_active=n(c.get("active")),
-            redemptions=n(used.get(name, {}).get("total")),
-        ))
+        items.append(
+            s.DistrictRow(
+                district=name,
+                enterprises_visited=n(v.get("enterprises")),
+                visits=n(v.get("visits")),
+                financing_coordinated=money(v.get("financing_fen")),
+                hires_helped=n(v.get("hires")),
+                issues_received=i.received,
+                issues_resolved=i.resolved,
+                issues_open=i.open,
+                issues_overdue=i.overdue,
+                on_time_rate=i.on_time_rate,
+                satisfaction_rate=i.satisfaction_rate,
+                cards_issued=n(c.get("issued")),
+                cards_active=n(c.get("active")),
+                redemptions=n(used.get(name, {}).get("total")),
+            )
+        )
     return s.DistrictBreakdown(period=period_read(period), district=district, items=items)
 
 
@@ -66,39 +70,44 @@ async def by_leader(*, period: Period, district: str | None) -> s.LeaderBreakdow
     if district:
         cond.append("v.district = {}")
         args.append(district)
-    visits, raised = (_by_key(r) for r in await asyncio.gather(
-        figures.visits(period, district, by="leader_id"),
-        rows(
-            f"SELECT v.leader_id AS key, COUNT(*) AS raised,"
-            f" SUM(CASE WHEN i.status IN {SOLVED} THEN 1 ELSE 0 END) AS solved"
-            f" FROM issues i JOIN visits v ON v.id = i.visit_id{where(cond)} GROUP BY v.leader_id",
-            *args,
-        ),
-    ))
-    leaders = User.select(User.id, User.username, User.display_name, User.district).where(
-        User.role == "leader"
+    visits, raised = (
+        _by_key(r)
+        for r in await asyncio.gather(
+            figures.visits(period, district, by="leader_id"),
+            rows(
+                f"SELECT v.leader_id AS key, COUNT(*) AS raised,"
+                f" SUM(CASE WHEN i.status IN {SOLVED} THEN 1 ELSE 0 END) AS solved"
+                f" FROM issues i JOIN visits v ON v.id = i.visit_id{where(cond)} GROUP BY v.leader_id",
+                *args,
+            ),
+        )
     )
+    leaders = User.select(User.id, User.username, User.display_name, User.district).where(User.role == "leader")
     if district:
         leaders = leaders.where(User.district == district)
     people = {str(r["id"]): r for r in await leaders}
     missing = [uuid.UUID(k) for k in (visits.keys() | raised.keys()) - people.keys()]
     if missing:
-        extra = await User.select(User.id, User.username, User.display_name, User.district).where(User.id.is_in(missing))
+        extra = await User.select(User.id, User.username, User.display_name, User.district).where(
+            User.id.is_in(missing)
+        )
         people |= {str(r["id"]): r for r in extra}
     items = []
     for leader_id, person in people.items():
         v, r = visits.get(leader_id, {}), raised.get(leader_id, {})
-        items.append(s.LeaderRow(
-            leader_id=leader_id,
-            name=person["display_name"] or person["username"],
-            district=person["district"],
-            visits=n(v.get("visits")),
-            enterprises_visited=n(v.get("enterprises")),
-            issues_raised=n(r.get("raised")),
-            issues_solved=n(r.get("solved")),
-            financing_coordinated=money(v.get("financing_fen")),
-            hires_helped=n(v.get("hires")),
-        ))
+        items.append(
+            s.LeaderRow(
+                leader_id=leader_id,
+                name=person["display_name"] or person["username"],
+                district=person["district"],
+                visits=n(v.get("visits")),
+                enterprises_visited=n(v.get("enterprises")),
+                issues_raised=n(r.get("raised")),
+                issues_solved=n(r.get("solved")),
+                financing_coordinated=money(v.get("financing_fen")),
+                hires_helped=n(v.get("hires")),
+            )
+        )
     items.sort(key=lambda row: (-row.visits, -row.issues_solved, row.name, row.leader_id))
     return s.LeaderBreakdown(period=period_read(period), district=district, items=items)
 
@@ -141,20 +150,24 @@ async def departments(*, period: Period, district: str | None) -> s.DepartmentLe
     for dept in await Department.select(Department.id, Department.name):
         g = grouped.get(str(dept["id"]), {})
         i = issue_figures(g)
-        items.append(s.DepartmentRow(
-            rank=0,
-            department_id=str(dept["id"]),
-            name=dept["name"],
-            issues_assigned=i.received,
-            issues_resolved=i.resolved,
-            issues_open=i.open,
-            issues_overdue=i.overdue,
-            response_rate=rate(g.get("responded"), g.get("response_due")),
-            on_time_rate=i.on_time_rate,
-            satisfaction_rate=i.satisfaction_rate,
-        ))
+        items.append(
+            s.DepartmentRow(
+                rank=0,
+                department_id=str(dept["id"]),
+                name=dept["name"],
+                issues_assigned=i.received,
+                issues_resolved=i.resolved,
+                issues_open=i.open,
+                issues_overdue=i.overdue,
+                response_rate=rate(g.get("responded"), g.get("response_due")),
+                on_time_rate=i.on_time_rate,
+                satisfaction_rate=i.satisfaction_rate,
+            )
+        )
     # Ranked by the mean of the three rates; departments with no issues in the period go last.
-    items.sort(key=lambda r: (r.issues_assigned == 0, -(r.response_rate + r.on_time_rate + r.satisfaction_rate), r.name))
+    items.sort(
+        key=lambda r: (r.issues_assigned == 0, -(r.response_rate + r.on_time_rate + r.satisfaction_rate), r.name)
+    )
     for rank, row in enumerate(items, 1):
         row.rank = rank
     return s.DepartmentLeague(period=period_read(period), district=district, items=items)

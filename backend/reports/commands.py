@@ -20,6 +20,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     cmd = subparsers.add_parser("demo-data", help="load a realistic demo city (idempotent)")
-    cmd.add_argument("--scale", type=float, default=1.0,
-                     help="size of the city (1.0: about 300 enterprises and 100 cards; 0.1 for a quick try)")
+    cmd.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size of the city (1.0: about 300 enterprises and 100 cards; 0.1 for a quick try)",
+    )
     cmd.set_defaults(func=_demo)

@@ -33,17 +33,26 @@ async def assignments(city: Any, progress: Progress) -> None:
         enterprise["leader"], enterprise["interval"] = lead, rng.choice((30, 45, 60, 90))
         if await service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"])) is None:
             async with db.transaction():
-                await service.create(data=AssignmentCreate(
-                    enterprise_id=enterprise["id"], leader_id=lead.id, team=[other.id],
-                    mechanism=Mechanism(visit_interval_days=enterprise["interval"])), actor=SYSTEM)
+                await service.create(
+                    data=AssignmentCreate(
+                        enterprise_id=enterprise["id"],
+                        leader_id=lead.id,
+                        team=[other.id],
+                        mechanism=Mechanism(visit_interval_days=enterprise["interval"]),
+                    ),
+                    actor=SYSTEM,
+                )
         row = await service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"]))
-        enterprise["leader"] = next(a for a in city.leaders[enterprise["district"]] if uuid.UUID(a.id) == row["leader_id"])
+        enterprise["leader"] = next(
+            a for a in city.leaders[enterprise["district"]] if uuid.UUID(a.id) == row["leader_id"]
+        )
         progress.advance(task)
 
 
 def _at(rng: random.Random, day: dt.datetime) -> dt.datetime:
-    local = day.astimezone(clock.SHANGHAI).replace(hour=rng.randrange(*WORKDAY_HOURS), minute=rng.randrange(0, 60),
-                                                   second=0, microsecond=0)
+    local = day.astimezone(clock.SHANGHAI).replace(
+        hour=rng.randrange(*WORKDAY_HOURS), minute=rng.randrange(0, 60), second=0, microsecond=0
+    )
     return local.astimezone(dt.UTC)
 
 
@@ -66,24 +75,41 @@ async def _work_issue(city: Any, rng: random.Random, issue: Any, now: dt.datetim
     owner = city.owners.get(issue.enterprise_id)
     if issue.disposition == "assigned":
         staff = city.department_staff[issue.department_id]
-        steps = [("start", staff, rng.uniform(0.05, 2.5)), ("resolve", staff, rng.uniform(1, 20)),
-                 ("verify", city.secretary, rng.uniform(0.5, 4))]
+        steps = [
+            ("start", staff, rng.uniform(0.05, 2.5)),
+            ("resolve", staff, rng.uniform(1, 20)),
+            ("verify", city.secretary, rng.uniform(0.5, 4)),
+        ]
         keep = 3 if rng.random() < 0.8 else rng.randrange(0, 3)
         for action, actor, days in steps[:keep]:
             at = at + dt.timedelta(days=days)
             if at >= now:
                 return
-            await _as_of(at, lambda: workflow.transition(issue_id=issue.id, data=TransitionIn(action=Action(action), note=NOTES.get(action)), actor=actor))
+            await _as_of(
+                at,
+                lambda: workflow.transition(
+                    issue_id=issue.id, data=TransitionIn(action=Action(action), note=NOTES.get(action)), actor=actor
+                ),
+            )
             if action == "resolve" and owner and rng.random() < 0.7:
                 satisfied = rng.random() < 0.88
-                await _as_of(at + dt.timedelta(hours=5), lambda: workflow.give_feedback(
-                    issue_id=issue.id, data=FeedbackIn(satisfied=satisfied, comment=None if satisfied else "问题仍未彻底解决"),
-                    actor=owner))
+                await _as_of(
+                    at + dt.timedelta(hours=5),
+                    lambda: workflow.give_feedback(
+                        issue_id=issue.id,
+                        data=FeedbackIn(satisfied=satisfied, comment=None if satisfied else "问题仍未彻底解决"),
+                        actor=owner,
+                    ),
+                )
                 if not satisfied:
                     return  # reopened: back with the department
     elif issue.disposition == "on_spot" and rng.random() < 0.5 and at + dt.timedelta(days=2) < now:
-        await _as_of(at + dt.timedelta(days=2), lambda: workflow.transition(
-            issue_id=issue.id, data=TransitionIn(action=Action.VERIFY), actor=city.secretary))
+        await _as_of(
+            at + dt.timedelta(days=2),
+            lambda: workflow.transition(
+                issue_id=issue.id, data=TransitionIn(action=Action.VERIFY), actor=city.secretary
+            ),
+        )
 
 
 def _issues(rng: random.Random, city: Any, visited_at: dt.datetime) -> list[Any]:
@@ -94,12 +120,20 @@ def _issues(rng: random.Random, city: Any, visited_at: dt.datetime) -> list[Any]
     for _ in range(rng.choice((0, 0, 1, 1, 1, 2))):
         category, title, description = rng.choice(names.ISSUE_TOPICS)
         roll = rng.random()
-        disposition = "on_spot" if roll < 0.25 else "assigned" if roll < 0.75 else "transferred" if roll < 0.88 else "redirected"
-        out.append(VisitIssueIn(
-            title=title, description=description, category=category, disposition=Disposition(disposition),
-            department_id=rng.choice(city.departments) if disposition == "assigned" else None,
-            reported_at=visited_at, resolution="现场协调解决" if disposition == "on_spot" else None,
-        ))
+        disposition = (
+            "on_spot" if roll < 0.25 else "assigned" if roll < 0.75 else "transferred" if roll < 0.88 else "redirected"
+        )
+        out.append(
+            VisitIssueIn(
+                title=title,
+                description=description,
+                category=category,
+                disposition=Disposition(disposition),
+                department_id=rng.choice(city.departments) if disposition == "assigned" else None,
+                reported_at=visited_at,
+                resolution="现场协调解决" if disposition == "on_spot" else None,
+            )
+        )
     return out
 
 
@@ -129,9 +163,12 @@ async def visits(city: Any, scale: float, progress: Progress) -> None:
     for visited_at, enterprise in plan:
         fen = rng.randrange(50, 3000) * 1_000_000 if rng.random() < 0.12 else 0
         data = VisitCreate(
-            visited_at=visited_at, summary=f"走访{enterprise['district']}企业，了解生产经营情况和发展诉求。",
-            enterprise_id=enterprise["id"], attendees=[names.person(rng), names.person(rng)],
-            financing_coordinated=f"{fen // 100}.{fen % 100:02d}", hires_helped=rng.choice((0, 0, 0, 3, 5, 12, 30)),
+            visited_at=visited_at,
+            summary=f"走访{enterprise['district']}企业，了解生产经营情况和发展诉求。",
+            enterprise_id=enterprise["id"],
+            attendees=[names.person(rng), names.person(rng)],
+            financing_coordinated=f"{fen // 100}.{fen % 100:02d}",
+            hires_helped=rng.choice((0, 0, 0, 3, 5, 12, 30)),
             issues=_issues(rng, city, visited_at),
         )
         leader = enterprise["leader"]
@@ -145,15 +182,19 @@ async def visits(city: Any, scale: float, progress: Progress) -> None:
         leader = city.leaders[chamber["district"]][0]
         try:
             async with db.transaction():
-                await plans.create(data=ChamberPlanCreate(leader_id=leader.id, chamber_id=chamber["id"], year=year,
-                                                          planned_visits=4), actor=SYSTEM)
+                await plans.create(
+                    data=ChamberPlanCreate(leader_id=leader.id, chamber_id=chamber["id"], year=year, planned_visits=4),
+                    actor=SYSTEM,
+                )
         except Conflict:
             pass
         first = dt.datetime(year, 1, 1, tzinfo=clock.SHANGHAI)
         for _ in range(rng.randrange(0, 5)):
             at = _at(rng, first + (now - first) * rng.random())
             if at < now - dt.timedelta(hours=2):
-                data = VisitCreate(visited_at=at, summary="参加商会座谈会，听取会员企业意见。", chamber_id=chamber["id"])
+                data = VisitCreate(
+                    visited_at=at, summary="参加商会座谈会，听取会员企业意见。", chamber_id=chamber["id"]
+                )
                 await _as_of(at + dt.timedelta(hours=1), lambda: visit_log.create(data=data, actor=leader))
         progress.advance(task)
 
@@ -162,8 +203,9 @@ async def visits(city: Any, scale: float, progress: Progress) -> None:
         if k % 4 == 0:
             category, title, description = rng.choice(names.ISSUE_TOPICS)
             at = now - dt.timedelta(days=rng.randrange(1, 10))
-            data = IssueCreate(enterprise_id=enterprise_id, title=title, description=description, category=category,
-                               reported_at=at)
+            data = IssueCreate(
+                enterprise_id=enterprise_id, title=title, description=description, category=category, reported_at=at
+            )
             await _as_of(at, lambda: issues_service.create_issue(data=data, actor=owner))
 
 
@@ -171,14 +213,18 @@ async def redemptions(city: Any, scale: float, progress: Progress) -> None:
     """Scans at the service points over each card's life (inserted directly: a scan needs a live token)."""
     from backend.cards.tables import Card, Redemption
 
-    card_rows = await Card.select(Card.id, Card.services, Card.issued_at, Card.status).where(
-        Card.holder_id.is_in([uuid.UUID(a.id) for a in city.owners.values()])
-    ).order_by(Card.number)
+    card_rows = (
+        await Card.select(Card.id, Card.services, Card.issued_at, Card.status)
+        .where(Card.holder_id.is_in([uuid.UUID(a.id) for a in city.owners.values()]))
+        .order_by(Card.number)
+    )
     if not card_rows or await Redemption.exists().where(Redemption.card_id.is_in([c["id"] for c in card_rows])):
         return
     rng = random.Random("demo-redemptions")
-    staff = {r["service_point_id"]: r["id"] for r in await User.select(User.id, User.service_point_id).where(
-        User.service_point_id.is_not_null())}
+    staff = {
+        r["service_point_id"]: r["id"]
+        for r in await User.select(User.id, User.service_point_id).where(User.service_point_id.is_not_null())
+    }
     now = clock.now()
     task = progress.add_task("绿卡服务 redemptions", total=len(card_rows))
     rows = []
@@ -189,10 +235,17 @@ async def redemptions(city: Any, scale: float, progress: Progress) -> None:
             for _ in range(rng.randrange(0, 12)):
                 point = rng.choice(points)
                 at = card["issued_at"] + (now - card["issued_at"]) * rng.random()
-                rows.append(Redemption(id=new_id(), card_id=card["id"], service_point_id=uuid.UUID(point["id"]),
-                                       staff_id=staff.get(uuid.UUID(point["id"]), uuid.UUID(int=0)),
-                                       service=point["service"], token_kind=rng.choice(("credential", "presentation")),
-                                       at=at))
+                rows.append(
+                    Redemption(
+                        id=new_id(),
+                        card_id=card["id"],
+                        service_point_id=uuid.UUID(point["id"]),
+                        staff_id=staff.get(uuid.UUID(point["id"]), uuid.UUID(int=0)),
+                        service=point["service"],
+                        token_kind=rng.choice(("credential", "presentation")),
+                        at=at,
+                    )
+                )
         progress.advance(task)
     if rows:
         async with db.transaction():
@@ -206,9 +259,15 @@ async def counts() -> dict[str, int]:
     from backend.visits.tables import Assignment, ChamberPlan, Visit
 
     out = {}
-    for label, table in (("enterprises", Enterprise), ("users", User), ("assignments", Assignment),
-                         ("visits", Visit), ("issues", Issue), ("cards", Card), ("redemptions", Redemption),
-                         ("chamber_plans", ChamberPlan)):
+    for label, table in (
+        ("enterprises", Enterprise),
+        ("users", User),
+        ("assignments", Assignment),
+        ("visits", Visit),
+        ("issues", Issue),
+        ("cards", Card),
+        ("redemptions", Redemption),
+        ("chamber_plans", ChamberPlan),
+    ):
         out[label] = await table.count()
     return out
-

@@ -65,28 +65,50 @@ def summary_table(summary: s.Summary) -> Table:
         ("商会已完成走访", ch.completed_visits, INT),
     ]
     return Table(
-        title="汇总", headers=["指标", "数值"], kinds=None,
-        rows=[[label, value] for label, value, _ in lines], row_kinds=[kind for _, _, kind in lines],
+        title="汇总",
+        headers=["指标", "数值"],
+        kinds=None,
+        rows=[[label, value] for label, value, _ in lines],
+        row_kinds=[kind for _, _, kind in lines],
     )
 
 
 DISTRICT_COLUMNS = [
-    ("district", "区县", TEXT), ("enterprises_visited", "走访企业数", INT), ("visits", "走访次数", INT),
-    ("financing_coordinated", "协调融资（元）", MONEY), ("hires_helped", "帮助招工（人）", INT),
-    ("issues_received", "收到问题数", INT), ("issues_resolved", "已解决", INT), ("issues_open", "未解决", INT),
-    ("issues_overdue", "已超期", INT), ("on_time_rate", "按期办结率", RATE), ("satisfaction_rate", "满意率", RATE),
-    ("cards_issued", "发放绿卡", INT), ("cards_active", "有效绿卡", INT), ("redemptions", "绿卡服务次数", INT),
+    ("district", "区县", TEXT),
+    ("enterprises_visited", "走访企业数", INT),
+    ("visits", "走访次数", INT),
+    ("financing_coordinated", "协调融资（元）", MONEY),
+    ("hires_helped", "帮助招工（人）", INT),
+    ("issues_received", "收到问题数", INT),
+    ("issues_resolved", "已解决", INT),
+    ("issues_open", "未解决", INT),
+    ("issues_overdue", "已超期", INT),
+    ("on_time_rate", "按期办结率", RATE),
+    ("satisfaction_rate", "满意率", RATE),
+    ("cards_issued", "发放绿卡", INT),
+    ("cards_active", "有效绿卡", INT),
+    ("redemptions", "绿卡服务次数", INT),
 ]
 LEADER_COLUMNS = [
-    ("name", "领导", TEXT), ("district", "区县", TEXT), ("visits", "走访次数", INT),
-    ("enterprises_visited", "走访企业数", INT), ("issues_raised", "收集问题数", INT),
-    ("issues_solved", "解决问题数", INT), ("financing_coordinated", "协调融资（元）", MONEY),
+    ("name", "领导", TEXT),
+    ("district", "区县", TEXT),
+    ("visits", "走访次数", INT),
+    ("enterprises_visited", "走访企业数", INT),
+    ("issues_raised", "收集问题数", INT),
+    ("issues_solved", "解决问题数", INT),
+    ("financing_coordinated", "协调融资（元）", MONEY),
     ("hires_helped", "帮助招工（人）", INT),
 ]
 DEPARTMENT_COLUMNS = [
-    ("rank", "排名", INT), ("name", "部门", TEXT), ("issues_assigned", "交办问题数", INT),
-    ("issues_resolved", "已解决", INT), ("issues_open", "未解决", INT), ("issues_overdue", "已超期", INT),
-    ("response_rate", "响应率", RATE), ("on_time_rate", "按期办结率", RATE), ("satisfaction_rate", "满意率", RATE),
+    ("rank", "排名", INT),
+    ("name", "部门", TEXT),
+    ("issues_assigned", "交办问题数", INT),
+    ("issues_resolved", "已解决", INT),
+    ("issues_open", "未解决", INT),
+    ("issues_overdue", "已超期", INT),
+    ("response_rate", "响应率", RATE),
+    ("on_time_rate", "按期办结率", RATE),
+    ("satisfaction_rate", "满意率", RATE),
 ]
 
 

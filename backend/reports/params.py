@@ -57,9 +57,7 @@ def period(first: str | None, last: str | None) -> Period:
     if a > b:
         raise ValidationFailed("`from` must not be after `to`.", field="from", code="invalid_period")
     if (b - a).days + 1 > MAX_DAYS:
-        raise ValidationFailed(
-            f"A report covers at most {MAX_DAYS} days.", field="to", code="period_too_long"
-        )
+        raise ValidationFailed(f"A report covers at most {MAX_DAYS} days.", field="to", code="period_too_long")
     return Period(first=a, last=b, start=_midnight(a), end=_midnight(b + dt.timedelta(days=1)))
 
 
@@ -67,9 +65,7 @@ def output_format(value: str | None) -> Format:
     try:
         return Format(value or "json")
     except ValueError:
-        raise ValidationFailed(
-            "`format` is one of json, xlsx, csv.", field="format", code="invalid_format"
-        ) from None
+        raise ValidationFailed("`format` is one of json, xlsx, csv.", field="format", code="invalid_format") from None
 
 
 def district_for(actor: Actor, district: str | None) -> str | None:

@@ -20,13 +20,27 @@ from backend.reports.params import Format
 from backend.security.guards import requires
 from backend.security.schemas import Actor, Role
 
-From = Annotated[str | None, QueryParameter(name="from", description="First business date, YYYY-MM-DD (inclusive).",
-                                       examples=[Example(value="2026-01-01")])]
-To = Annotated[str | None, QueryParameter(name="to", description="Last business date, YYYY-MM-DD (inclusive).",
-                                     examples=[Example(value="2026-12-31")])]
-District = Annotated[str | None, QueryParameter(name="district", description="One district (scoped callers: their own).")]
-FormatQ = Annotated[str | None, QueryParameter(name="format", description="json (default), xlsx or csv.",
-                                            schema_extra={"enum": [f.value for f in Format]})]
+From = Annotated[
+    str | None,
+    QueryParameter(
+        name="from", description="First business date, YYYY-MM-DD (inclusive).", examples=[Example(value="2026-01-01")]
+    ),
+]
+To = Annotated[
+    str | None,
+    QueryParameter(
+        name="to", description="Last business date, YYYY-MM-DD (inclusive).", examples=[Example(value="2026-12-31")]
+    ),
+]
+District = Annotated[
+    str | None, QueryParameter(name="district", description="One district (scoped callers: their own).")
+]
+FormatQ = Annotated[
+    str | None,
+    QueryParameter(
+        name="format", description="json (default), xlsx or csv.", schema_extra={"enum": [f.value for f in Format]}
+    ),
+]
 # What a reply may be besides JSON (documented in the OpenAPI document by backend/openapi.py).
 DOWNLOADS_OPT = {"downloads": [service.XLSX, service.CSV.split(";")[0]]}
 
@@ -52,29 +66,62 @@ class ReportController(Controller):
     tags = ["reports"]
     guards = [requires(Role.ADMIN, Role.SECRETARY)]
 
-    @get("/summary", opt=DOWNLOADS_OPT, summary="Summary figures for a period (admin, secretary)", description=DOWNLOADS)
+    @get(
+        "/summary", opt=DOWNLOADS_OPT, summary="Summary figures for a period (admin, secretary)", description=DOWNLOADS
+    )
     async def summary(
-        self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
+        self,
+        actor: NamedDependency[Actor],
+        from_: From = None,
+        to: To = None,
+        district: District = None,
+        format_: FormatQ = None,
     ) -> s.Summary:
         return _reply(await service.get_summary(actor=actor, first=from_, last=to, district=district, format_=format_))
 
     @get("/by-district", opt=DOWNLOADS_OPT, summary="Figures by district (admin, secretary)", description=DOWNLOADS)
     async def by_district(
-        self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
+        self,
+        actor: NamedDependency[Actor],
+        from_: From = None,
+        to: To = None,
+        district: District = None,
+        format_: FormatQ = None,
     ) -> s.DistrictBreakdown:
-        return _reply(await service.get_by_district(actor=actor, first=from_, last=to, district=district, format_=format_))
+        return _reply(
+            await service.get_by_district(actor=actor, first=from_, last=to, district=district, format_=format_)
+        )
 
     @get("/by-leader", opt=DOWNLOADS_OPT, summary="Figures by leader (admin, secretary)", description=DOWNLOADS)
     async def by_leader(
-        self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
+        self,
+        actor: NamedDependency[Actor],
+        from_: From = None,
+        to: To = None,
+        district: District = None,
+        format_: FormatQ = None,
     ) -> s.LeaderBreakdown:
-        return _reply(await service.get_by_leader(actor=actor, first=from_, last=to, district=district, format_=format_))
+        return _reply(
+            await service.get_by_leader(actor=actor, first=from_, last=to, district=district, format_=format_)
+        )
 
-    @get("/departments", opt=DOWNLOADS_OPT, summary="Department league table: response, on-time and satisfaction rates (admin, secretary)", description=DOWNLOADS)
+    @get(
+        "/departments",
+        opt=DOWNLOADS_OPT,
+        summary="Department league table: response, on-time and satisfaction rates (admin, secretary)",
+        description=DOWNLOADS,
+    )
     async def departments(
-        self, actor: NamedDependency[Actor], from_: From = None, to: To = None, district: District = None, format_: FormatQ = None
+        self,
+        actor: NamedDependency[Actor],
+        from_: From = None,
+        to: To = None,
+        district: District = None,
+        format_: FormatQ = None,
     ) -> s.DepartmentLeague:
-        return _reply(await service.get_departments(actor=actor, first=from_, last=to, district=district, format_=format_))
+        return _reply(
+            await service.get_departments(actor=actor, first=from_, last=to, district=district, format_=format_)
+        )
 
 
 ROUTERS = [ReportController]

@@ -38,8 +38,10 @@ async def summary(*, period: Period, district: str | None) -> s.Summary:
     now = clock.now()
     # Independent queries: on PostgreSQL they run side by side on pooled connections.
     issues, visits, cards, used, (planned, completed) = await asyncio.gather(
-        figures.issues(period, district, now), figures.visits(period, district),
-        figures.cards(period, district, now), figures.redemptions(period, district),
+        figures.issues(period, district, now),
+        figures.visits(period, district),
+        figures.cards(period, district, now),
+        figures.redemptions(period, district),
         figures.chambers(period, district),
     )
     issues, visits, cards = issues[0], visits[0], cards[0]
@@ -55,8 +57,11 @@ async def summary(*, period: Period, district: str | None) -> s.Summary:
         financing_coordinated=money(visits["financing_fen"]),
         hires_helped=n(visits["hires"]),
         cards=s.CardFigures(
-            issued=n(cards["issued"]), active=n(cards["active"]), suspended=n(cards["suspended"]),
-            revoked=n(cards["revoked"]), expired=n(cards["expired"]),
+            issued=n(cards["issued"]),
+            active=n(cards["active"]),
+            suspended=n(cards["suspended"]),
+            revoked=n(cards["revoked"]),
+            expired=n(cards["expired"]),
         ),
         redemptions=s.RedemptionFigures(total=sum(by_service.values()), by_service=by_service),
         chambers=s.ChamberFigures(planned_visits=planned, completed_visits=completed),

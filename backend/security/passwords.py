@@ -19,9 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from backend.settings import settings
 
-_hasher = PasswordHasher(
-    time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib, parallelism=1
-)
+_hasher = PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib, parallelism=1)
 # Compared against when the username is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 

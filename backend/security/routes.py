@@ -50,8 +50,12 @@ class AuthController(Controller):
     async def refresh(self, data: JSONBody[RefreshIn]) -> TokenPair:
         return await service.refresh(refresh_token=data.refresh_token)
 
-    @post("/logout", opt=PUBLIC, status_code=204,
-          summary="Sign out: revoke the refresh token's chain (204 also for an unknown or spent token)")
+    @post(
+        "/logout",
+        opt=PUBLIC,
+        status_code=204,
+        summary="Sign out: revoke the refresh token's chain (204 also for an unknown or spent token)",
+    )
     async def logout(self, data: JSONBody[RefreshIn]) -> None:
         async with transaction():
             await service.logout(refresh_token=data.refresh_token)

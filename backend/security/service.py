@@ -90,15 +90,15 @@ async def _issue(user: dict, *, family_id: uuid.UUID) -> TokenPair:
 async def refresh(*, refresh_token: str) -> TokenPair:
     """Exchange a refresh token once; presenting a used one revokes its whole chain."""
     now = clock.now()
-    row = await RefreshToken.select().where(
-        RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
-    ).first()
+    row = await RefreshToken.select().where(RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)).first()
     if row is None or row["revoked_at"] is not None or row["expires_at"] <= now:
         raise Unauthorized("The refresh token is not valid.", code="invalid_refresh_token")
     # Compare-and-set: of two concurrent uses, exactly one marks the token used.
-    claimed = await RefreshToken.update({RefreshToken.used_at: now}).where(
-        (RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null()
-    ).returning(RefreshToken.id)
+    claimed = (
+        await RefreshToken.update({RefreshToken.used_at: now})
+        .where((RefreshToken.id == row["id"]) & RefreshToken.used_at.is_null())
+        .returning(RefreshToken.id)
+    )
     if not claimed:
         await revoke_chain(family_id=row["family_id"])
         raise Unauthorized(
@@ -113,9 +113,11 @@ async def refresh(*, refresh_token: str) -> TokenPair:
 
 async def logout(*, refresh_token: str) -> None:
     """Sign-out: end the refresh token's chain. Unknown or spent tokens change nothing."""
-    row = await RefreshToken.select(RefreshToken.family_id).where(
-        RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token)
-    ).first()
+    row = (
+        await RefreshToken.select(RefreshToken.family_id)
+        .where(RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token))
+        .first()
+    )
     if row is not None:
         await revoke_chain(family_id=row["family_id"])
 
@@ -126,4 +128,3 @@ async def revoke_chain(*, family_id: uuid.UUID) -> None:
         (RefreshToken.family_id == family_id) & RefreshToken.revoked_at.is_null()
     )
     revocations.note(str(family_id))
-

@@ -101,8 +101,10 @@ def address_limited(claim: Claim, *, checked: bool = True) -> RateLimited:
         detail = f"Too many failed logins from your network; wrong passwords are refused until {stamp} (a right one still logs in)."
         retry_after = _seconds_until(until, now)
     else:
-        detail = (f"Too many failed logins from your network (wrong passwords are refused until {stamp}), "
-                  "and the server was too busy to check this one; try again in a moment.")
+        detail = (
+            f"Too many failed logins from your network (wrong passwords are refused until {stamp}), "
+            "and the server was too busy to check this one; try again in a moment."
+        )
         retry_after = 2
     return RateLimited(
         detail, retry_after=retry_after, code="rate_limited", extra={"scope": "address", "locked_until": stamp}
@@ -149,4 +151,3 @@ async def failed(claim: Claim) -> None:
     recorded too, so the address stays limited for as long as it keeps failing."""
     if claim.address_row is None:
         await _record(claim.address_key, clock.now())
-

@@ -39,9 +39,9 @@ async def assigned_enterprise_ids(*, user_id: str) -> list[uuid.UUID]:
     if user is None:
         return []
     led = await Assignment.select(Assignment.enterprise_id).where(_active() & (Assignment.leader_id == user))
-    served = await AssignmentMember.select(AssignmentMember.assignment_id.enterprise_id.as_alias("enterprise_id")).where(
-        (AssignmentMember.user_id == user) & AssignmentMember.assignment_id.ended_at.is_null()
-    )
+    served = await AssignmentMember.select(
+        AssignmentMember.assignment_id.enterprise_id.as_alias("enterprise_id")
+    ).where((AssignmentMember.user_id == user) & AssignmentMember.assignment_id.ended_at.is_null())
     return sorted({r["enterprise_id"] for r in [*led, *served]})
 
 
@@ -66,7 +66,9 @@ async def active_leaders(*, enterprise_ids: Iterable[uuid.UUID]) -> dict[uuid.UU
 
 
 async def _team_of(assignment_id: uuid.UUID) -> list[uuid.UUID]:
-    rows = await AssignmentMember.select(AssignmentMember.user_id).where(AssignmentMember.assignment_id == assignment_id)
+    rows = await AssignmentMember.select(AssignmentMember.user_id).where(
+        AssignmentMember.assignment_id == assignment_id
+    )
     return [r["user_id"] for r in rows]
 
 
@@ -89,9 +91,11 @@ async def _read(rows: list[dict[str, Any]]) -> list[s.AssignmentRead]:
     ids = [r["id"] for r in rows]
     teams: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
     if ids:
-        members = await AssignmentMember.select(AssignmentMember.assignment_id, AssignmentMember.user_id).where(
-            AssignmentMember.assignment_id.is_in(ids)
-        ).order_by(AssignmentMember.id)
+        members = (
+            await AssignmentMember.select(AssignmentMember.assignment_id, AssignmentMember.user_id)
+            .where(AssignmentMember.assignment_id.is_in(ids))
+            .order_by(AssignmentMember.id)
+        )
         for m in members:
             teams[m["assignment_id"]].append(str(m["user_id"]))
     return [
@@ -142,6 +146,7 @@ async def get_all(
 
 # -- checks on the people and the enterprise ----------------------------------------------------
 
+
 async def _enterprise(raw: str, actor: Actor) -> dict[str, Any]:
     value = parse_id(raw)
     row = value and await Enterprise.select(Enterprise.id, Enterprise.district).where(Enterprise.id == value).first()
@@ -170,16 +175,22 @@ async def _check_people(leader_id: str, team: list[str], district: str) -> tuple
     users = await _users([leader_id, *team])
     leader = users.get(str(parse_id(leader_id)))
     if leader is None or leader["role"] != Role.LEADER.value:
-        raise ValidationFailed("The leader must be an active user with the leader role.", field="leader_id", code="unknown_leader")
+        raise ValidationFailed(
+            "The leader must be an active user with the leader role.", field="leader_id", code="unknown_leader"
+        )
     _check_district(leader, district, "leader_id")
     members: list[uuid.UUID] = []
     for i, raw in enumerate(team):
         user = users.get(str(parse_id(raw)))
         field = f"team[{i}]"
         if user is None or user["role"] not in TEAM_ROLES:
-            raise ValidationFailed("A team member must be an active staff user.", field=field, code="unknown_team_member")
+            raise ValidationFailed(
+                "A team member must be an active staff user.", field=field, code="unknown_team_member"
+            )
         if user["id"] == leader["id"]:
-            raise ValidationFailed("The leader leads the team; do not list them in it.", field=field, code="leader_in_team")
+            raise ValidationFailed(
+                "The leader leads the team; do not list them in it.", field=field, code="leader_in_team"
+            )
         if user["id"] in members:
             raise ValidationFailed("That user is listed twice.", field=field, code="duplicate_team_member")
         _check_district(user, district, field)
@@ -207,17 +218,18 @@ async def _insert(
             raise _already_assigned() from None
         raise
     if team:
-        await AssignmentMember.insert(
-            *(AssignmentMember(id=new_id(), assignment_id=row_id, user_id=u) for u in team)
-        )
+        await AssignmentMember.insert(*(AssignmentMember(id=new_id(), assignment_id=row_id, user_id=u) for u in team))
     return row_id
 
 
 def _already_assigned() -> Conflict:
-    return Conflict("The enterprise already has an active assignment; end it or hand it over.", code="assignment_exists")
+    return Conflict(
+        "The enterprise already has an active assignment; end it or hand it over.", code="assignment_exists"
+    )
 
 
 # -- writes (the route owns the transaction) -----------------------------------------------------
+
 
 async def create(*, data: s.AssignmentCreate, actor: Actor) -> s.AssignmentRead:
     """Assign a leader, team and mechanism to an enterprise that has no active assignment."""
@@ -226,8 +238,11 @@ async def create(*, data: s.AssignmentCreate, actor: Actor) -> s.AssignmentRead:
     if await Assignment.exists().where(_active() & (Assignment.enterprise_id == enterprise["id"])):
         raise _already_assigned()
     row_id = await _insert(
-        enterprise_id=enterprise["id"], leader=leader, team=team,
-        interval=data.mechanism.visit_interval_days, actor=actor,
+        enterprise_id=enterprise["id"],
+        leader=leader,
+        team=team,
+        interval=data.mechanism.visit_interval_days,
+        actor=actor,
     )
     return await get(assignment_id=str(row_id), actor=actor)
 
@@ -237,7 +252,9 @@ async def _open(assignment_id: str, actor: Actor) -> dict[str, Any]:
     if current.status != "active":
         raise Conflict("This assignment has ended; its history cannot change.", code="assignment_ended")
     row = await Assignment.select().where(Assignment.id == uuid.UUID(current.id)).first()
-    row["district"] = (await Enterprise.select(Enterprise.district).where(Enterprise.id == row["enterprise_id"]).first())["district"]
+    row["district"] = (
+        await Enterprise.select(Enterprise.district).where(Enterprise.id == row["enterprise_id"]).first()
+    )["district"]
     return row
 
 
@@ -286,9 +303,7 @@ async def handover(*, assignment_id: str, data: s.AssignmentHandover, actor: Act
     else:  # the team carries over; an incoming leader who served on it now leads it
         team_in = [str(u) for u in await _team_of(row["id"]) if u != parse_id(data.leader_id)]
     leader, team = await _check_people(data.leader_id, team_in, row["district"])
-    interval = (
-        data.mechanism.visit_interval_days if data.mechanism is not msgspec.UNSET else row["visit_interval_days"]
-    )
+    interval = data.mechanism.visit_interval_days if data.mechanism is not msgspec.UNSET else row["visit_interval_days"]
     # Close first: the partial unique index allows one open row per enterprise.
     await _close(row, actor, data.reason)
     new = await _insert(enterprise_id=row["enterprise_id"], leader=leader, team=team, interval=interval, actor=actor)
@@ -297,6 +312,7 @@ async def handover(*, assignment_id: str, data: s.AssignmentHandover, actor: Act
 
 
 # -- for reminders -------------------------------------------------------------------------------
+
 
 def _instant(value: dt.datetime | str) -> dt.datetime:
     """An aggregate's timestamp: SQLite hands MAX() back as the stored ISO text."""

@@ -250,6 +250,7 @@ async def process(source: BinaryIO) -> Cleaned:
 
 # -- giving memory back ----------------------------------------------------------------------------
 
+
 def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:

@@ -15,7 +15,7 @@ def parse_fen(text: str, *, field: str) -> int:
     match = _MONEY.fullmatch(text)
     if match is None:
         raise ValidationFailed(
-            "Give money as a non-negative decimal string with at most two decimal places, e.g. \"12800000.00\".",
+            'Give money as a non-negative decimal string with at most two decimal places, e.g. "12800000.00".',
             field=field,
             code="invalid_money",
         )

@@ -31,6 +31,7 @@ MAX_BODY_BYTES = MAX_PHOTO_BYTES + MULTIPART_SLACK
 
 # -- storage -------------------------------------------------------------------------------------
 
+
 def folder() -> Path:
     return settings.data_dir / "photos"
 
@@ -58,6 +59,7 @@ def discard(photo_id: uuid.UUID) -> None:
 
 # -- rows ----------------------------------------------------------------------------------------
 
+
 def _urls(visit_id: uuid.UUID, photo_id: uuid.UUID) -> tuple[str, str]:
     base = f"{settings.public_base_url}/api/v1/visits/{visit_id}/photos/{photo_id}"
     return base, f"{base}/thumbnail"
@@ -65,7 +67,9 @@ def _urls(visit_id: uuid.UUID, photo_id: uuid.UUID) -> tuple[str, str]:
 
 def to_read(row: dict[str, Any]) -> s.PhotoRead:
     url, thumbnail_url = _urls(row["visit_id"], row["id"])
-    return s.PhotoRead(id=str(row["id"]), url=url, thumbnail_url=thumbnail_url, width=row["width"], height=row["height"])
+    return s.PhotoRead(
+        id=str(row["id"]), url=url, thumbnail_url=thumbnail_url, width=row["width"], height=row["height"]
+    )
 
 
 async def photos_of(*, visit_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[s.PhotoRead]]:

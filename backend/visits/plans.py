@@ -74,18 +74,27 @@ async def create(*, data: s.ChamberPlanCreate, actor: Actor) -> s.ChamberPlanRea
     leader_id = parse_id(data.leader_id)
     if actor.role == Role.LEADER and leader_id != uuid.UUID(actor.id):
         raise Forbidden("A leader plans their own chamber visits.", code="not_your_plan")
-    leader = leader_id and await User.select(User.id, User.role, User.district, User.active).where(User.id == leader_id).first()
+    leader = (
+        leader_id
+        and await User.select(User.id, User.role, User.district, User.active).where(User.id == leader_id).first()
+    )
     if not leader or not leader["active"] or leader["role"] != Role.LEADER.value:
-        raise ValidationFailed("The leader must be an active user with the leader role.", field="leader_id", code="unknown_leader")
+        raise ValidationFailed(
+            "The leader must be an active user with the leader role.", field="leader_id", code="unknown_leader"
+        )
     chamber_id = parse_id(data.chamber_id)
     chamber = chamber_id and await Chamber.select(Chamber.id, Chamber.district).where(Chamber.id == chamber_id).first()
     if not chamber:
         raise ValidationFailed("No such chamber.", field="chamber_id", code="unknown_chamber")
     require_in_scope(actor, chamber["district"], "That chamber")
     if leader["district"] is not None and leader["district"] != chamber["district"]:
-        raise ValidationFailed("The chamber is outside the leader's district.", field="chamber_id", code="user_out_of_district")
+        raise ValidationFailed(
+            "The chamber is outside the leader's district.", field="chamber_id", code="user_out_of_district"
+        )
     duplicate = Conflict("That leader already has a plan for this chamber and year.", code="plan_exists")
-    same = (ChamberPlan.leader_id == leader_id) & (ChamberPlan.chamber_id == chamber_id) & (ChamberPlan.year == data.year)
+    same = (
+        (ChamberPlan.leader_id == leader_id) & (ChamberPlan.chamber_id == chamber_id) & (ChamberPlan.year == data.year)
+    )
     if await ChamberPlan.exists().where(same):
         raise duplicate
     row = ChamberPlan(

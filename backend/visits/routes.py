@@ -63,7 +63,12 @@ class AssignmentController(Controller):
         async with transaction():
             return await assignments.update(assignment_id=assignment_id, data=data, actor=actor)
 
-    @post("/{assignment_id:str}/end", guards=[ADMIN], status_code=200, summary="End an assignment, keeping it as history (admin)")
+    @post(
+        "/{assignment_id:str}/end",
+        guards=[ADMIN],
+        status_code=200,
+        summary="End an assignment, keeping it as history (admin)",
+    )
     async def end(
         self, assignment_id: FromPath[str], actor: NamedDependency[Actor], data: JSONBody[s.AssignmentEnd | None] = None
     ) -> s.AssignmentRead:
@@ -122,7 +127,9 @@ class VisitController(Controller):
     tags = ["five-ones visits"]
     guards = [requires(*VISITORS, Role.ENTREPRENEUR)]
 
-    @post("/", guards=[requires(*VISITORS)], summary="Log a visit with the issues raised in it (assigned leader or team)")
+    @post(
+        "/", guards=[requires(*VISITORS)], summary="Log a visit with the issues raised in it (assigned leader or team)"
+    )
     async def create(
         self, data: JSONBody[s.VisitCreate], actor: NamedDependency[Actor], idempotency_key: IdempotencyKey = None
     ) -> Response[s.VisitRead]:
@@ -140,18 +147,30 @@ class VisitController(Controller):
         enterprise_id: FromQuery[str | None] = None,
         chamber_id: FromQuery[str | None] = None,
         leader_id: FromQuery[str | None] = None,
-        start: Annotated[str | None, QueryParameter(name="from", description="First day YYYY-MM-DD (Asia/Shanghai), inclusive.")] = None,
-        end: Annotated[str | None, QueryParameter(name="to", description="Last day YYYY-MM-DD (Asia/Shanghai), inclusive.")] = None,
+        start: Annotated[
+            str | None, QueryParameter(name="from", description="First day YYYY-MM-DD (Asia/Shanghai), inclusive.")
+        ] = None,
+        end: Annotated[
+            str | None, QueryParameter(name="to", description="Last day YYYY-MM-DD (Asia/Shanghai), inclusive.")
+        ] = None,
         far_from_enterprise: Annotated[
-            bool | None, QueryParameter(description="Admins and secretaries: only visits logged over 1 km away (or not).")
+            bool | None,
+            QueryParameter(description="Admins and secretaries: only visits logged over 1 km away (or not)."),
         ] = None,
         limit: Limit = DEFAULT_PAGE,
         cursor: Cursor = None,
     ) -> Page[s.VisitRead]:
         return page(
             await visit_log.get_all(
-                actor=actor, enterprise_id=enterprise_id, chamber_id=chamber_id, leader_id=leader_id,
-                start=inputs.parse_date(start, "from"), end=inputs.parse_date(end, "to"), limit=limit, cursor=cursor, far=far_from_enterprise,
+                actor=actor,
+                enterprise_id=enterprise_id,
+                chamber_id=chamber_id,
+                leader_id=leader_id,
+                start=inputs.parse_date(start, "from"),
+                end=inputs.parse_date(end, "to"),
+                limit=limit,
+                cursor=cursor,
+                far=far_from_enterprise,
             )
         )
 
@@ -179,7 +198,9 @@ class VisitController(Controller):
         await visit_log.may_add_photos(visit=visit, actor=actor)
         async with upload.received_file(request, max_bytes=imaging.MAX_PHOTO_BYTES) as received:
             request_fingerprint = idempotency.fingerprint(f"POST /api/v1/visits/{visit['id']}/photos", received.sha256)
-            replayed = await idempotency.replay(actor=actor, key=idempotency_key, request_fingerprint=request_fingerprint)
+            replayed = await idempotency.replay(
+                actor=actor, key=idempotency_key, request_fingerprint=request_fingerprint
+            )
             if replayed is not None:
                 return replayed  # a retry: the first attempt's photo, without processing the image again
             await photos.check_room(visit_id=visit["id"])  # every limit before the image is decoded
@@ -191,7 +212,9 @@ class VisitController(Controller):
                 actor=actor,
                 key=idempotency_key,
                 request_fingerprint=request_fingerprint,
-                work=lambda: photos.insert(photo_id=photo_id, visit_id=visit["id"], cleaned=cleaned, uploaded_by=actor.id),
+                work=lambda: photos.insert(
+                    photo_id=photo_id, visit_id=visit["id"], cleaned=cleaned, uploaded_by=actor.id
+                ),
             )
         except BaseException:
             photos.discard(photo_id)
@@ -200,11 +223,19 @@ class VisitController(Controller):
             photos.discard(photo_id)  # the first attempt's files serve the replay
         return reply
 
-    @get("/{visit_id:str}/photos/{photo_id:str}", media_type="image/*", summary="The photo's bytes (as the visit is visible)")
+    @get(
+        "/{visit_id:str}/photos/{photo_id:str}",
+        media_type="image/*",
+        summary="The photo's bytes (as the visit is visible)",
+    )
     async def photo(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
         return await _photo_file(visit_id, photo_id, actor, thumbnail=False)
 
-    @get("/{visit_id:str}/photos/{photo_id:str}/thumbnail", media_type="image/*", summary="The photo's thumbnail (at most 512 px)")
+    @get(
+        "/{visit_id:str}/photos/{photo_id:str}/thumbnail",
+        media_type="image/*",
+        summary="The photo's thumbnail (at most 512 px)",
+    )
     async def thumbnail(self, visit_id: FromPath[str], photo_id: FromPath[str], actor: NamedDependency[Actor]) -> File:
         return await _photo_file(visit_id, photo_id, actor, thumbnail=True)
 
@@ -245,8 +276,12 @@ class ChamberPlanController(Controller):
     ) -> Page[s.ChamberPlanRead]:
         return page(
             await plans.get_all(
-                actor=actor, year=year or clock.today().year, leader_id=leader_id, chamber_id=chamber_id,
-                limit=limit, cursor=cursor,
+                actor=actor,
+                year=year or clock.today().year,
+                leader_id=leader_id,
+                chamber_id=chamber_id,
+                limit=limit,
+                cursor=cursor,
             )
         )
 

@@ -17,6 +17,7 @@ MAX_TEAM = 50
 
 # -- assignments ---------------------------------------------------------------------------------
 
+
 class Mechanism(Input):
     """The working mechanism: how often the enterprise should be visited."""
 
@@ -93,7 +94,9 @@ class VisitCreate(Input):
     chamber_id: UserId | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    attendees: Annotated[list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]], msgspec.Meta(max_length=100)] = []
+    attendees: Annotated[
+        list[Annotated[str, msgspec.Meta(min_length=1, max_length=100)]], msgspec.Meta(max_length=100)
+    ] = []
     financing_coordinated: Money = "0.00"
     hires_helped: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 0
     issues: Annotated[list[VisitIssueIn], msgspec.Meta(max_length=50)] = []
@@ -130,6 +133,7 @@ class PhotoRead(msgspec.Struct):
 
 
 # -- chamber plans -------------------------------------------------------------------------------
+
 
 class ChamberPlanCreate(Input):
     leader_id: UserId

@@ -82,7 +82,8 @@ async def _receive(request: Request, spool: BinaryIO, max_bytes: int) -> Receive
                         text_bytes += event
                         if len(text_bytes) > inputs.MAX_FORM_TEXT_BYTES:
                             raise PayloadTooLarge(
-                                f"A form field may be at most {inputs.MAX_FORM_TEXT_BYTES} bytes.", code="form_field_too_large"
+                                f"A form field may be at most {inputs.MAX_FORM_TEXT_BYTES} bytes.",
+                                code="form_field_too_large",
                             )
                     elif in_file:
                         size += len(event)

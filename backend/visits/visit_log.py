@@ -136,6 +136,7 @@ async def get_all(
 
 # -- logging a visit (inside the route's transaction) --------------------------------------------
 
+
 def _check(data: s.VisitCreate) -> int:
     if (data.enterprise_id is None) == (data.chamber_id is None):
         raise ValidationFailed("Give either enterprise_id or chamber_id.", field="enterprise_id", code="visit_target")
@@ -144,7 +145,9 @@ def _check(data: s.VisitCreate) -> int:
     if data.visited_at > clock.now() + FUTURE_SKEW:
         raise ValidationFailed("A visit cannot be in the future.", field="visited_at", code="visited_in_future")
     if (data.latitude is None) != (data.longitude is None):
-        raise ValidationFailed("Give both latitude and longitude, or neither.", field="latitude", code="bad_coordinates")
+        raise ValidationFailed(
+            "Give both latitude and longitude, or neither.", field="latitude", code="bad_coordinates"
+        )
     return money.parse_fen(data.financing_coordinated, field="financing_coordinated")
 
 
@@ -208,8 +211,11 @@ async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
     )
     await Visit.insert(row)
     issues = await issue_link.create_for_visit(
-        visit_id=row.id, enterprise_id=target.get("enterprise_id"), district=target["district"],
-        items=data.issues, actor=actor,
+        visit_id=row.id,
+        enterprise_id=target.get("enterprise_id"),
+        district=target["district"],
+        items=data.issues,
+        actor=actor,
     )
     saved = await Visit.select().where(Visit.id == row.id).first()
     return _read(saved, actor, issues=issues, photo_list=[])

@@ -75,9 +75,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="cards", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="cards", description=DESCRIPTION)
 
     manager.add_table(
         class_name="UsedPresentation",
@@ -93,13 +91,9 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Card", tablename="cards", schema=None, columns=None
-    )
+    manager.add_table(class_name="Card", tablename="cards", schema=None, columns=None)
 
-    manager.add_table(
-        class_name="CardEvent", tablename="card_events", schema=None, columns=None
-    )
+    manager.add_table(class_name="CardEvent", tablename="card_events", schema=None, columns=None)
 
     manager.add_table(
         class_name="SigningKey",

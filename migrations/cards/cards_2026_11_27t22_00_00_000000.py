@@ -17,9 +17,7 @@ async def forwards():
             "CREATE UNIQUE INDEX IF NOT EXISTS cards_one_live_card_per_holder "
             "ON cards (holder_id) WHERE status <> 'revoked'"
         )
-        await Card.raw(
-            "CREATE UNIQUE INDEX IF NOT EXISTS cards_status_slot ON cards (status_list, status_idx)"
-        )
+        await Card.raw("CREATE UNIQUE INDEX IF NOT EXISTS cards_status_slot ON cards (status_list, status_idx)")
 
     manager.add_raw(create_indexes)
     return manager

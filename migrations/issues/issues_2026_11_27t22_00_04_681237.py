@@ -62,13 +62,9 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="issues", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="issues", description=DESCRIPTION)
 
-    manager.add_table(
-        class_name="Issue", tablename="issues", schema=None, columns=None
-    )
+    manager.add_table(class_name="Issue", tablename="issues", schema=None, columns=None)
 
     manager.add_table(
         class_name="IssueEvent",

@@ -61,9 +61,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="orgs", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="orgs", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Department",
@@ -72,9 +70,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="User", tablename="users", schema=None, columns=None
-    )
+    manager.add_table(class_name="User", tablename="users", schema=None, columns=None)
 
     manager.add_table(
         class_name="ServicePoint",
@@ -83,9 +79,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Chamber", tablename="chambers", schema=None, columns=None
-    )
+    manager.add_table(class_name="Chamber", tablename="chambers", schema=None, columns=None)
 
     manager.add_table(
         class_name="Enterprise",

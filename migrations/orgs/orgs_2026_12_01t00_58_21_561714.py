@@ -10,9 +10,7 @@ DESCRIPTION = "departments.district (null: city-level)"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="orgs", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="orgs", description=DESCRIPTION)
 
     manager.add_column(
         table_class_name="Department",

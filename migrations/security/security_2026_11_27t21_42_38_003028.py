@@ -33,9 +33,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="security", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="security", description=DESCRIPTION)
 
     manager.add_table(
         class_name="LoginFailure",

@@ -14,8 +14,7 @@ async def forwards():
 
     async def create_index():
         await IdempotencyRecord.raw(
-            "CREATE UNIQUE INDEX IF NOT EXISTS idempotency_records_user_key "
-            "ON idempotency_records (user_id, key)"
+            "CREATE UNIQUE INDEX IF NOT EXISTS idempotency_records_user_key ON idempotency_records (user_id, key)"
         )
 
     manager.add_raw(create_index)

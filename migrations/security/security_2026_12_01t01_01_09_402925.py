@@ -12,9 +12,7 @@ DESCRIPTION = "login_throttle_keys: the lock row each login claim takes per key"
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="security", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="security", description=DESCRIPTION)
 
     manager.add_table(
         class_name="LoginThrottleKey",

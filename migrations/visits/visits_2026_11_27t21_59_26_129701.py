@@ -92,9 +92,7 @@ DESCRIPTION = ""
 
 
 async def forwards():
-    manager = MigrationManager(
-        migration_id=ID, app_name="visits", description=DESCRIPTION
-    )
+    manager = MigrationManager(migration_id=ID, app_name="visits", description=DESCRIPTION)
 
     manager.add_table(
         class_name="Assignment",
@@ -110,9 +108,7 @@ async def forwards():
         columns=None,
     )
 
-    manager.add_table(
-        class_name="Visit", tablename="visits", schema=None, columns=None
-    )
+    manager.add_table(class_name="Visit", tablename="visits", schema=None, columns=None)
 
     manager.add_table(
         class_name="AssignmentMember",

@@ -11,14 +11,10 @@ VERSION = "1.38.0"
 DESCRIPTION = "unique active assignment, team membership, chamber plan"
 
 STATEMENTS = (
-    "CREATE UNIQUE INDEX IF NOT EXISTS assignments_one_active "
-    "ON assignments (enterprise_id) WHERE ended_at IS NULL",
-    "CREATE UNIQUE INDEX IF NOT EXISTS assignment_members_unique "
-    "ON assignment_members (assignment_id, user_id)",
-    "CREATE UNIQUE INDEX IF NOT EXISTS chamber_plans_unique "
-    "ON chamber_plans (leader_id, chamber_id, year)",
-    "CREATE INDEX IF NOT EXISTS visits_chamber_leader_time "
-    "ON visits (chamber_id, leader_id, visited_at)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS assignments_one_active ON assignments (enterprise_id) WHERE ended_at IS NULL",
+    "CREATE UNIQUE INDEX IF NOT EXISTS assignment_members_unique ON assignment_members (assignment_id, user_id)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS chamber_plans_unique ON chamber_plans (leader_id, chamber_id, year)",
+    "CREATE INDEX IF NOT EXISTS visits_chamber_leader_time ON visits (chamber_id, leader_id, visited_at)",
 )
 
 

@@ -74,8 +74,10 @@ async def _sample(pid: int, stop: asyncio.Event, peaks: dict[str, int]) -> None:
 
 async def _storm(base: str, pid: int, concurrency: int, seconds: float) -> dict:
     limits = httpx.Limits(max_connections=concurrency + 20, max_keepalive_connections=concurrency + 20)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client, \
-            httpx.AsyncClient(base_url=base, timeout=30) as probe_client:
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client,
+        httpx.AsyncClient(base_url=base, timeout=30) as probe_client,
+    ):
         # /health alone first, for comparison.
         quiet: list[float] = []
         stop_quiet = asyncio.Event()
@@ -109,8 +111,11 @@ async def _storm(base: str, pid: int, concurrency: int, seconds: float) -> dict:
             await asyncio.sleep(seconds / 2)
             started = time.perf_counter()
             for tries in range(1, 11):
-                r = await probe_client.post("/api/v1/auth/login", json={"username": "bench-admin", "password": PASSWORD},
-                                            headers={"X-Forwarded-For": "203.0.113.50"})
+                r = await probe_client.post(
+                    "/api/v1/auth/login",
+                    json={"username": "bench-admin", "password": PASSWORD},
+                    headers={"X-Forwarded-For": "203.0.113.50"},
+                )
                 if r.status_code != 503:
                     break
                 await asyncio.sleep(float(r.headers.get("retry-after", "1")))
@@ -119,8 +124,10 @@ async def _storm(base: str, pid: int, concurrency: int, seconds: float) -> dict:
         stop = asyncio.Event()
         during: list[float] = []
         peaks: dict[str, int] = {}
-        tasks = [asyncio.create_task(_health_probe(probe_client, stop, during)),
-                 asyncio.create_task(_sample(pid, stop, peaks))]
+        tasks = [
+            asyncio.create_task(_health_probe(probe_client, stop, during)),
+            asyncio.create_task(_sample(pid, stop, peaks)),
+        ]
         started = time.monotonic()
         right = asyncio.create_task(right_login_mid_storm())
         await asyncio.gather(*(attacker() for _ in range(concurrency)))
@@ -129,9 +136,16 @@ async def _storm(base: str, pid: int, concurrency: int, seconds: float) -> dict:
         await asyncio.gather(*tasks)
         after = _status(pid)
         return {
-            "quiet": quiet, "during": during, "answers": answers, "elapsed": elapsed, "login_ms": login_ms,
-            "rss_before": before["VmRSS"], "hwm": after["VmHWM"], "threads_before": before["Threads"],
-            "threads_peak": peaks.get("threads", 0), "right": await right,
+            "quiet": quiet,
+            "during": during,
+            "answers": answers,
+            "elapsed": elapsed,
+            "login_ms": login_ms,
+            "rss_before": before["VmRSS"],
+            "hwm": after["VmHWM"],
+            "threads_before": before["Threads"],
+            "threads_peak": peaks.get("threads", 0),
+            "right": await right,
         }
 
 
@@ -140,7 +154,9 @@ def main() -> int:
     parser.add_argument("--database-url", help="default: SQLite in a temporary directory")
     parser.add_argument("--concurrency", type=int, default=100, help="failed logins in flight at once (100)")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the storm lasts (20)")
-    parser.add_argument("--hash-concurrency", type=int, help="PASSWORD_HASH_CONCURRENCY for the server (default: its own)")
+    parser.add_argument(
+        "--hash-concurrency", type=int, help="PASSWORD_HASH_CONCURRENCY for the server (default: its own)"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="login-storm-")
@@ -148,19 +164,42 @@ def main() -> int:
         "DATA_DIR": tmp,
         "DATABASE_URL": args.database_url or f"sqlite:///{tmp}/bench.db",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
-        "PASSWORD_MEMORY_KIB": "65536", "PASSWORD_TIME_COST": "3",  # production Argon2id
+        "PASSWORD_MEMORY_KIB": "65536",
+        "PASSWORD_TIME_COST": "3",  # production Argon2id
         "TRUSTED_PROXIES": "127.0.0.1",  # each attempt names its own client address
-        "LOG_LEVEL": "WARNING", "REMINDER_INTERVAL_SECONDS": "0",
+        "LOG_LEVEL": "WARNING",
+        "REMINDER_INTERVAL_SECONDS": "0",
     }
     if args.hash_concurrency:
         env["PASSWORD_HASH_CONCURRENCY"] = str(args.hash_concurrency)
     subprocess.run([sys.executable, "-m", "backend", "migrate"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([sys.executable, "-m", "backend", "create-user", "--username", "bench-admin", "--password",
-                    PASSWORD, "--role", "admin"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backend",
+            "create-user",
+            "--username",
+            "bench-admin",
+            "--password",
+            PASSWORD,
+            "--role",
+            "admin",
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
     log = open(Path(tmp) / "server.log", "w")
-    server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(port)],
-                              env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -178,16 +217,26 @@ def main() -> int:
 
     quiet, during, answers = result["quiet"], result["during"], result["answers"]
     right_status, right_tries, right_ms = result["right"]
-    print(f"database: {env['DATABASE_URL'].split('@')[-1]}   Argon2id 64 MiB t=3   "
-          f"hash concurrency: {args.hash_concurrency or 'default (cores)'}   cores: {len(os.sched_getaffinity(0))}")
-    print(f"storm: {args.concurrency} failed logins in flight for {result['elapsed']:.1f} s, "
-          f"{sum(answers.values())} answered: " + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items())))
-    print(f"login answer time: p50 {_percentile(result['login_ms'], 0.5):.0f} ms, p99 {_percentile(result['login_ms'], 0.99):.0f} ms")
-    print(f"server RSS: {result['rss_before'] / 1024:.0f} MiB before, peak {result['hwm'] / 1024:.0f} MiB (VmHWM); "
-          f"threads: {result['threads_before']} before, {result['threads_peak']} at most")
+    print(
+        f"database: {env['DATABASE_URL'].split('@')[-1]}   Argon2id 64 MiB t=3   "
+        f"hash concurrency: {args.hash_concurrency or 'default (cores)'}   cores: {len(os.sched_getaffinity(0))}"
+    )
+    print(
+        f"storm: {args.concurrency} failed logins in flight for {result['elapsed']:.1f} s, "
+        f"{sum(answers.values())} answered: " + ", ".join(f"{k}: {v}" for k, v in sorted(answers.items()))
+    )
+    print(
+        f"login answer time: p50 {_percentile(result['login_ms'], 0.5):.0f} ms, p99 {_percentile(result['login_ms'], 0.99):.0f} ms"
+    )
+    print(
+        f"server RSS: {result['rss_before'] / 1024:.0f} MiB before, peak {result['hwm'] / 1024:.0f} MiB (VmHWM); "
+        f"threads: {result['threads_before']} before, {result['threads_peak']} at most"
+    )
     for name, values in (("quiet", quiet), ("storm", during)):
-        print(f"/health {name}: n={len(values)} p50 {statistics.median(values):.1f} ms, "
-              f"p99 {_percentile(values, 0.99):.1f} ms, max {max(values):.1f} ms")
+        print(
+            f"/health {name}: n={len(values)} p50 {statistics.median(values):.1f} ms, "
+            f"p99 {_percentile(values, 0.99):.1f} ms, max {max(values):.1f} ms"
+        )
     print(f"a right password mid-storm: HTTP {right_status} after {right_tries} tries, {right_ms:.0f} ms in all")
     return 0
 

@@ -66,11 +66,20 @@ def make_image(kind: str) -> tuple[bytes, str]:
 
 
 def _env(data_dir: str, database_url: str, extra: dict[str, str]) -> dict[str, str]:
-    return os.environ | {
-        "DATA_DIR": data_dir, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "http://127.0.0.1",
-        "PASSWORD_MEMORY_KIB": "1024", "PASSWORD_TIME_COST": "1", "LOG_LEVEL": "WARNING",
-        "ACCESS_TOKEN_TTL": "3600", "REMINDER_INTERVAL_SECONDS": "0",
-    } | extra
+    return (
+        os.environ
+        | {
+            "DATA_DIR": data_dir,
+            "DATABASE_URL": database_url,
+            "PUBLIC_BASE_URL": "http://127.0.0.1",
+            "PASSWORD_MEMORY_KIB": "1024",
+            "PASSWORD_TIME_COST": "1",
+            "LOG_LEVEL": "WARNING",
+            "ACCESS_TOKEN_TTL": "3600",
+            "REMINDER_INTERVAL_SECONDS": "0",
+        }
+        | extra
+    )
 
 
 def _tree_rss(pid: int) -> int:
@@ -103,6 +112,7 @@ class Sampler(threading.Thread):
 
 async def _visit(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
     """(visit id, the leader's auth header) on a fresh server."""
+
     async def login(user: str) -> dict[str, str]:
         r = await client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
         r.raise_for_status()
@@ -118,12 +128,21 @@ async def _visit(client: httpx.AsyncClient) -> tuple[str, dict[str, str]]:
     from stdnum.cn import uscc
 
     code = "91350100MA0000001"
-    ent = await post("/api/v1/enterprises", {"name": "福州压测科技有限公司", "credit_code": code + uscc.calc_check_digit(code),
-                                             "district": "鼓楼区"}, admin)
-    leader = await post("/api/v1/users", {"username": "bench-leader", "password": PASSWORD, "role": "leader",
-                                          "display_name": "王市长"}, admin)
-    await post("/api/v1/assignments", {"enterprise_id": ent["id"], "leader_id": leader["id"], "team": [],
-                                       "mechanism": {"visit_interval_days": 30}}, admin)
+    ent = await post(
+        "/api/v1/enterprises",
+        {"name": "福州压测科技有限公司", "credit_code": code + uscc.calc_check_digit(code), "district": "鼓楼区"},
+        admin,
+    )
+    leader = await post(
+        "/api/v1/users",
+        {"username": "bench-leader", "password": PASSWORD, "role": "leader", "display_name": "王市长"},
+        admin,
+    )
+    await post(
+        "/api/v1/assignments",
+        {"enterprise_id": ent["id"], "leader_id": leader["id"], "team": [], "mechanism": {"visit_interval_days": 30}},
+        admin,
+    )
     auth = await login("bench-leader")
     visited = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
     visit = await post("/api/v1/visits", {"enterprise_id": ent["id"], "visited_at": visited, "summary": "压测"}, auth)
@@ -146,8 +165,11 @@ async def _drive(base: str, image: bytes, uploads: int) -> tuple[list[tuple[int,
 
         async def upload() -> tuple[int, float]:
             start = time.perf_counter()
-            r = await client.post(f"/api/v1/visits/{visit_id}/photos", headers=auth,
-                                  files={"file": ("photo", image, "application/octet-stream")})
+            r = await client.post(
+                f"/api/v1/visits/{visit_id}/photos",
+                headers=auth,
+                files={"file": ("photo", image, "application/octet-stream")},
+            )
             return r.status_code, time.perf_counter() - start
 
         poller = asyncio.create_task(poll())
@@ -166,13 +188,27 @@ def run(kind: str, args: argparse.Namespace, root: Path) -> None:
     env = _env(data_dir, database_url, extra)
 
     def cli(*cmd: str) -> None:
-        subprocess.run([sys.executable, "-m", "backend", *cmd], env=env, cwd=root, check=True, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            [sys.executable, "-m", "backend", *cmd], env=env, cwd=root, check=True, capture_output=True, timeout=120
+        )
 
     cli("migrate")
     cli("create-user", "--username", "bench-admin", "--password", PASSWORD, "--role", "admin")
-    server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(args.port),
-                               "--workers", str(args.workers)], env=env, cwd=root)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backend",
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        cwd=root,
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(200):
@@ -198,14 +234,22 @@ def run(kind: str, args: argparse.Namespace, root: Path) -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
     health.sort()
     mb = 1024 * 1024
-    print(f"{description}; {args.uploads} concurrent uploads, workers={args.workers}, "
-          f"PHOTO_CONCURRENCY={args.photo_concurrency or 'default'}, root={root}")
-    print(f"  server RSS   idle {idle / mb:6.0f} MB   peak {sampler.peak / mb:6.0f} MB   "
-          f"2 s after {settled / mb:6.0f} MB   (goal: peak < 1024 MB)")
-    print(f"  /health      {len(health)} requests   median {health[len(health) // 2]:6.1f} ms   "
-          f"max {health[-1]:7.1f} ms   (goal: < 1000 ms)")
-    print(f"  uploads      {' '.join(str(s) for s, _ in results)}   "
-          f"{min(t for _, t in results):.1f}-{max(t for _, t in results):.1f} s each, {elapsed:.1f} s in all")
+    print(
+        f"{description}; {args.uploads} concurrent uploads, workers={args.workers}, "
+        f"PHOTO_CONCURRENCY={args.photo_concurrency or 'default'}, root={root}"
+    )
+    print(
+        f"  server RSS   idle {idle / mb:6.0f} MB   peak {sampler.peak / mb:6.0f} MB   "
+        f"2 s after {settled / mb:6.0f} MB   (goal: peak < 1024 MB)"
+    )
+    print(
+        f"  /health      {len(health)} requests   median {health[len(health) // 2]:6.1f} ms   "
+        f"max {health[-1]:7.1f} ms   (goal: < 1000 ms)"
+    )
+    print(
+        f"  uploads      {' '.join(str(s) for s, _ in results)}   "
+        f"{min(t for _, t in results):.1f}-{max(t for _, t in results):.1f} s each, {elapsed:.1f} s in all"
+    )
 
 
 KINDS = ["png", "png-alpha", "jpeg-cmyk", "heic", "webp"]

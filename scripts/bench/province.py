@@ -30,16 +30,28 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/province")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-SIZES = {"enterprises": 50_000, "issues": 1_000_000, "visits": 200_000, "cards": 100_000,
-         "redemptions": 300_000, "leaders": 2_000, "departments": 60, "service_points": 600, "chambers": 500}
+SIZES = {
+    "enterprises": 50_000,
+    "issues": 1_000_000,
+    "visits": 200_000,
+    "cards": 100_000,
+    "redemptions": 300_000,
+    "leaders": 2_000,
+    "departments": 60,
+    "service_points": 600,
+    "chambers": 500,
+}
 CHUNK = 50_000
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 END = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
 SPAN = (END - START).total_seconds()
 SERVICES = ["education", "medical", "tourism", "transport", "legal", "government"]
 # 84 county-level districts, as in a province like Fujian; named generically.
-DISTRICTS = [f"{city}{k}区" for city in ("福州", "厦门", "泉州", "漳州", "莆田", "三明", "南平", "龙岩", "宁德")
-             for k in range(1, 10)][:84]
+DISTRICTS = [
+    f"{city}{k}区"
+    for city in ("福州", "厦门", "泉州", "漳州", "莆田", "三明", "南平", "龙岩", "宁德")
+    for k in range(1, 10)
+][:84]
 DUMMY_HASH = "$argon2id$v=19$m=1024,t=1,p=1$YmVuY2hiZW5jaA$bm90LWEtcmVhbC1oYXNoLW5vdC1hLXJlYWw"
 
 
@@ -90,34 +102,77 @@ async def generate() -> None:
     t0 = time.perf_counter()
 
     departments = [_uuid(rng, START) for _ in range(SIZES["departments"])]
-    await load.copy("departments", ["id", "name", "created_at"],
-                    [(d, f"部门{k + 1:03d}", START) for k, d in enumerate(departments)])
+    await load.copy(
+        "departments", ["id", "name", "created_at"], [(d, f"部门{k + 1:03d}", START) for k, d in enumerate(departments)]
+    )
     enterprises, ent_district = [], []
     for k in range(SIZES["enterprises"]):
         enterprises.append(_uuid(rng, START))
         ent_district.append(DISTRICTS[k % len(DISTRICTS)])
     await load.copy(
-        "enterprises", ["id", "name", "credit_code", "district", "industry", "address", "created_at", "updated_at"],
-        [(e, f"企业{k:06d}", f"BENCH{k:013d}", ent_district[k], "制造业", "", START, START) for k, e in enumerate(enterprises)],
+        "enterprises",
+        ["id", "name", "credit_code", "district", "industry", "address", "created_at", "updated_at"],
+        [
+            (e, f"企业{k:06d}", f"BENCH{k:013d}", ent_district[k], "制造业", "", START, START)
+            for k, e in enumerate(enterprises)
+        ],
     )
-    points = [(_uuid(rng, START), SERVICES[k % 6], DISTRICTS[k % len(DISTRICTS)]) for k in range(SIZES["service_points"])]
-    await load.copy("service_points", ["id", "name", "service", "district", "address", "created_at"],
-                    [(p, f"服务点{k}", s, d, "", START) for k, (p, s, d) in enumerate(points)])
+    points = [
+        (_uuid(rng, START), SERVICES[k % 6], DISTRICTS[k % len(DISTRICTS)]) for k in range(SIZES["service_points"])
+    ]
+    await load.copy(
+        "service_points",
+        ["id", "name", "service", "district", "address", "created_at"],
+        [(p, f"服务点{k}", s, d, "", START) for k, (p, s, d) in enumerate(points)],
+    )
     chambers = [(_uuid(rng, START), DISTRICTS[k % len(DISTRICTS)]) for k in range(SIZES["chambers"])]
-    await load.copy("chambers", ["id", "name", "district", "created_at"],
-                    [(c, f"商会{k}", d, START) for k, (c, d) in enumerate(chambers)])
+    await load.copy(
+        "chambers",
+        ["id", "name", "district", "created_at"],
+        [(c, f"商会{k}", d, START) for k, (c, d) in enumerate(chambers)],
+    )
 
-    user_cols = ["id", "username", "password_hash", "role", "display_name", "district", "enterprise_id",
-                 "service_point_id", "department_id", "phone", "active", "created_at"]
+    user_cols = [
+        "id",
+        "username",
+        "password_hash",
+        "role",
+        "display_name",
+        "district",
+        "enterprise_id",
+        "service_point_id",
+        "department_id",
+        "phone",
+        "active",
+        "created_at",
+    ]
     leaders = [_uuid(rng, START) for _ in range(SIZES["leaders"])]
     leader_district = [DISTRICTS[k % len(DISTRICTS)] for k in range(len(leaders))]
-    await load.copy("users", user_cols, [
-        (u, f"leader{k}", DUMMY_HASH, "leader", f"领导{k}", leader_district[k], None, None, None, None, True, START)
-        for k, u in enumerate(leaders)
-    ] + [
-        (_uuid(rng, START), f"secretary{k}", DUMMY_HASH, "secretary", f"秘书{k}", None, None, None, None, None, True, START)
-        for k in range(5)
-    ])
+    await load.copy(
+        "users",
+        user_cols,
+        [
+            (u, f"leader{k}", DUMMY_HASH, "leader", f"领导{k}", leader_district[k], None, None, None, None, True, START)
+            for k, u in enumerate(leaders)
+        ]
+        + [
+            (
+                _uuid(rng, START),
+                f"secretary{k}",
+                DUMMY_HASH,
+                "secretary",
+                f"秘书{k}",
+                None,
+                None,
+                None,
+                None,
+                None,
+                True,
+                START,
+            )
+            for k in range(5)
+        ],
+    )
     print(f"  registry loaded  {time.perf_counter() - t0:6.1f}s")
 
     # Each enterprise's leader is one of its district's leaders.
@@ -127,8 +182,18 @@ async def generate() -> None:
     ent_leader = [leaders[rng.choice(by_district[ent_district[k]])] for k in range(len(enterprises))]
     await load.chunks(
         "assignments",
-        ["id", "enterprise_id", "leader_id", "visit_interval_days", "started_at", "created_by", "ended_at",
-         "ended_by", "end_reason", "handed_over_to"],
+        [
+            "id",
+            "enterprise_id",
+            "leader_id",
+            "visit_interval_days",
+            "started_at",
+            "created_by",
+            "ended_at",
+            "ended_by",
+            "end_reason",
+            "handed_over_to",
+        ],
         len(enterprises),
         lambda k: (_uuid(rng, START), enterprises[k], ent_leader[k], 30, START, leaders[0], None, None, "", None),
         "assignments",
@@ -144,22 +209,56 @@ async def generate() -> None:
         if chamber:
             c, d = chambers[k % len(chambers)]
             leader = leaders[rng.randrange(len(leaders))]
-            return (vid, None, c, None, leader, leader, d, at, "商会走访", "[]",
-                    0, 0, at)
+            return (vid, None, c, None, leader, leader, d, at, "商会走访", "[]", 0, 0, at)
         visits.append((vid, e))
         fen = rng.randrange(1, 500_000_000) * 100 if rng.random() < 0.2 else 0
-        return (vid, enterprises[e], None, None, ent_leader[e], ent_leader[e], ent_district[e], at, "走访企业", "[]",
-                fen, rng.randrange(0, 30), at)
+        return (
+            vid,
+            enterprises[e],
+            None,
+            None,
+            ent_leader[e],
+            ent_leader[e],
+            ent_district[e],
+            at,
+            "走访企业",
+            "[]",
+            fen,
+            rng.randrange(0, 30),
+            at,
+        )
 
     await load.chunks(
         "visits",
-        ["id", "enterprise_id", "chamber_id", "assignment_id", "leader_id", "logged_by", "district", "visited_at",
-         "summary", "attendees", "financing_fen", "hires_helped", "created_at"],
-        SIZES["visits"], visit, "visits",
+        [
+            "id",
+            "enterprise_id",
+            "chamber_id",
+            "assignment_id",
+            "leader_id",
+            "logged_by",
+            "district",
+            "visited_at",
+            "summary",
+            "attendees",
+            "financing_fen",
+            "hires_helped",
+            "created_at",
+        ],
+        SIZES["visits"],
+        visit,
+        "visits",
     )
-    plans = {(leaders[rng.randrange(len(leaders))], chambers[rng.randrange(len(chambers))][0], y) for _ in range(2000) for y in (2025, 2026)}
-    await load.copy("chamber_plans", ["id", "leader_id", "chamber_id", "year", "planned_visits", "created_by", "created_at"],
-                    [(_uuid(rng, START), l, c, y, rng.randrange(2, 12), l, START) for l, c, y in plans])
+    plans = {
+        (leaders[rng.randrange(len(leaders))], chambers[rng.randrange(len(chambers))][0], y)
+        for _ in range(2000)
+        for y in (2025, 2026)
+    }
+    await load.copy(
+        "chamber_plans",
+        ["id", "leader_id", "chamber_id", "year", "planned_visits", "created_by", "created_at"],
+        [(_uuid(rng, START), l, c, y, rng.randrange(2, 12), l, START) for l, c, y in plans],
+    )
 
     def issue(k: int) -> tuple:
         linked = rng.random() < 0.4 and visits
@@ -170,8 +269,17 @@ async def generate() -> None:
         at = _at(rng)
         age = (now - at).days
         roll = rng.random()
-        disposition = ("on_spot" if roll < 0.2 else "assigned" if roll < 0.75 else "transferred" if roll < 0.9
-                       else "redirected" if roll < 0.95 else None)
+        disposition = (
+            "on_spot"
+            if roll < 0.2
+            else "assigned"
+            if roll < 0.75
+            else "transferred"
+            if roll < 0.9
+            else "redirected"
+            if roll < 0.95
+            else None
+        )
         department = due = assigned = responded = resolved = closed = satisfied = feedback = None
         if disposition == "on_spot":
             status, resolved = ("closed" if rng.random() < 0.3 else "resolved"), at
@@ -194,25 +302,86 @@ async def generate() -> None:
             closed = resolved if status == "closed" else None
             if rng.random() < 0.6:
                 satisfied, feedback = rng.random() < 0.88, resolved
-        return (_uuid(rng, at), enterprises[e], ent_district[e], vid, "问题", "", "融资", disposition, status,
-                department, due, at, leaders[0], at, at, assigned, responded, resolved, closed, None,
-                satisfied, None, feedback, 1)
+        return (
+            _uuid(rng, at),
+            enterprises[e],
+            ent_district[e],
+            vid,
+            "问题",
+            "",
+            "融资",
+            disposition,
+            status,
+            department,
+            due,
+            at,
+            leaders[0],
+            at,
+            at,
+            assigned,
+            responded,
+            resolved,
+            closed,
+            None,
+            satisfied,
+            None,
+            feedback,
+            1,
+        )
 
     await load.chunks(
         "issues",
-        ["id", "enterprise_id", "district", "visit_id", "title", "description", "category", "disposition", "status",
-         "department_id", "due_at", "reported_at", "created_by", "created_at", "updated_at", "assigned_at",
-         "first_response_at", "resolved_at", "closed_at", "resolution", "satisfied", "feedback_comment",
-         "feedback_at", "version"],
-        SIZES["issues"], issue, "issues",
+        [
+            "id",
+            "enterprise_id",
+            "district",
+            "visit_id",
+            "title",
+            "description",
+            "category",
+            "disposition",
+            "status",
+            "department_id",
+            "due_at",
+            "reported_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "assigned_at",
+            "first_response_at",
+            "resolved_at",
+            "closed_at",
+            "resolution",
+            "satisfied",
+            "feedback_comment",
+            "feedback_at",
+            "version",
+        ],
+        SIZES["issues"],
+        issue,
+        "issues",
     )
 
     holders = [_uuid(rng, START) for _ in range(SIZES["cards"])]
     holder_ent = [rng.randrange(len(enterprises)) for _ in holders]
     await load.chunks(
-        "users", user_cols, len(holders),
-        lambda k: (holders[k], f"owner{k}", DUMMY_HASH, "entrepreneur", f"企业家{k}", None, enterprises[holder_ent[k]],
-                   None, None, None, True, START),
+        "users",
+        user_cols,
+        len(holders),
+        lambda k: (
+            holders[k],
+            f"owner{k}",
+            DUMMY_HASH,
+            "entrepreneur",
+            f"企业家{k}",
+            None,
+            enterprises[holder_ent[k]],
+            None,
+            None,
+            None,
+            True,
+            START,
+        ),
         "card holders",
     )
     cards: list[uuid.UUID] = []
@@ -224,14 +393,46 @@ async def generate() -> None:
         status = "active" if roll < 0.9 else "suspended" if roll < 0.95 else "revoked"
         cid = _uuid(rng, issued)
         cards.append(cid)
-        return (cid, f"GC-B-{k:07d}", holders[k], enterprises[holder_ent[k]], "education,medical,transport",
-                status, None, issued, until, issued, issued, k // 131072, k % 131072, None, None)
+        return (
+            cid,
+            f"GC-B-{k:07d}",
+            holders[k],
+            enterprises[holder_ent[k]],
+            "education,medical,transport",
+            status,
+            None,
+            issued,
+            until,
+            issued,
+            issued,
+            k // 131072,
+            k % 131072,
+            None,
+            None,
+        )
 
     await load.chunks(
         "cards",
-        ["id", "number", "holder_id", "enterprise_id", "services", "status", "batch", "valid_from", "valid_until",
-         "issued_at", "updated_at", "status_list", "status_idx", "credential", "credential_kid"],
-        len(holders), card, "cards",
+        [
+            "id",
+            "number",
+            "holder_id",
+            "enterprise_id",
+            "services",
+            "status",
+            "batch",
+            "valid_from",
+            "valid_until",
+            "issued_at",
+            "updated_at",
+            "status_list",
+            "status_idx",
+            "credential",
+            "credential_kid",
+        ],
+        len(holders),
+        card,
+        "cards",
     )
 
     def redemption(k: int) -> tuple:
@@ -239,8 +440,13 @@ async def generate() -> None:
         p, service, _ = points[rng.randrange(len(points))]
         return (_uuid(rng, at), cards[rng.randrange(len(cards))], p, leaders[0], service, "card", at)
 
-    await load.chunks("card_redemptions", ["id", "card_id", "service_point_id", "staff_id", "service", "token_kind", "at"],
-                      SIZES["redemptions"], redemption, "redemptions")
+    await load.chunks(
+        "card_redemptions",
+        ["id", "card_id", "service_point_id", "staff_id", "service", "token_kind", "at"],
+        SIZES["redemptions"],
+        redemption,
+        "redemptions",
+    )
     print("  VACUUM ANALYZE ...", flush=True)
     await conn.execute("VACUUM ANALYZE")
     await conn.close()
@@ -289,10 +495,18 @@ async def time_all(runs: int) -> None:
     from backend.issues.schemas import IssueFilter, Status
 
     work += [
-        ("issue list, status=in_progress, first page", lambda: issues.list_issues(
-            actor=secretary, filters=IssueFilter(status=Status.IN_PROGRESS), limit=50, cursor=None)),
-        ("issue list, overdue=true & district, first page", lambda: issues.list_issues(
-            actor=secretary, filters=IssueFilter(overdue=True, district=district), limit=50, cursor=None)),
+        (
+            "issue list, status=in_progress, first page",
+            lambda: issues.list_issues(
+                actor=secretary, filters=IssueFilter(status=Status.IN_PROGRESS), limit=50, cursor=None
+            ),
+        ),
+        (
+            "issue list, overdue=true & district, first page",
+            lambda: issues.list_issues(
+                actor=secretary, filters=IssueFilter(overdue=True, district=district), limit=50, cursor=None
+            ),
+        ),
     ]
     for label, job in work:
         await job()  # warm the cache and the plan

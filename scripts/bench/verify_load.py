@@ -32,21 +32,33 @@ PASSWORD = "bench-password-1"
 
 def _env(data_dir: str, database_url: str) -> dict[str, str]:
     return os.environ | {
-        "DATA_DIR": data_dir, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "http://127.0.0.1",
-        "PASSWORD_MEMORY_KIB": "1024", "PASSWORD_TIME_COST": "1", "LOG_LEVEL": "WARNING",
+        "DATA_DIR": data_dir,
+        "DATABASE_URL": database_url,
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+        "PASSWORD_MEMORY_KIB": "1024",
+        "PASSWORD_TIME_COST": "1",
+        "LOG_LEVEL": "WARNING",
         "ACCESS_TOKEN_TTL": "3600",
     }
 
 
 def _cli(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "backend", *args], env=env, cwd=ROOT, check=True,
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "backend", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return out.stdout.strip()
 
 
 async def _setup(base: str) -> tuple[str, str]:
     """(staff access token, card credential) on a fresh server."""
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+
         async def login(user: str) -> dict[str, str]:
             r = await client.post("/api/v1/auth/login", json={"username": user, "password": PASSWORD})
             r.raise_for_status()
@@ -59,11 +71,39 @@ async def _setup(base: str) -> tuple[str, str]:
             assert r.status_code == 201, r.text
             return r.json()
 
-        ent = await post("/api/v1/enterprises", {"name": "福州压测科技有限公司", "credit_code": "91350100MA0000001" + _check("91350100MA0000001"), "district": "鼓楼区"})
+        ent = await post(
+            "/api/v1/enterprises",
+            {
+                "name": "福州压测科技有限公司",
+                "credit_code": "91350100MA0000001" + _check("91350100MA0000001"),
+                "district": "鼓楼区",
+            },
+        )
         point = await post("/api/v1/service-points", {"name": "市立医院", "service": "medical", "district": "鼓楼区"})
-        holder = await post("/api/v1/users", {"username": "bench-holder", "password": PASSWORD, "role": "entrepreneur", "display_name": "张三丰", "enterprise_id": ent["id"]})
-        await post("/api/v1/users", {"username": "bench-staff", "password": PASSWORD, "role": "service_staff", "display_name": "窗口", "service_point_id": point["id"]})
-        card = await post("/api/v1/cards", {"holder_id": holder["id"], "enterprise_id": ent["id"], "services": ["medical", "transport"]})
+        holder = await post(
+            "/api/v1/users",
+            {
+                "username": "bench-holder",
+                "password": PASSWORD,
+                "role": "entrepreneur",
+                "display_name": "张三丰",
+                "enterprise_id": ent["id"],
+            },
+        )
+        await post(
+            "/api/v1/users",
+            {
+                "username": "bench-staff",
+                "password": PASSWORD,
+                "role": "service_staff",
+                "display_name": "窗口",
+                "service_point_id": point["id"],
+            },
+        )
+        card = await post(
+            "/api/v1/cards",
+            {"holder_id": holder["id"], "enterprise_id": ent["id"], "services": ["medical", "transport"]},
+        )
         r = await client.get(f"/api/v1/cards/{card['id']}/credential", headers=admin)
         r.raise_for_status()
         staff = await login("bench-staff")
@@ -78,7 +118,9 @@ def _check(body: str) -> str:
     return uscc.calc_check_digit(body)
 
 
-def _wrk(url: str, seconds: int, connections: int, method: str = "GET", body: str = "", auth: str = "") -> tuple[float, float]:
+def _wrk(
+    url: str, seconds: int, connections: int, method: str = "GET", body: str = "", auth: str = ""
+) -> tuple[float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(f'wrk.method = "{method}"\n')
         if body:
@@ -86,8 +128,12 @@ def _wrk(url: str, seconds: int, connections: int, method: str = "GET", body: st
             script.write('wrk.headers["Content-Type"] = "application/json"\n')
         if auth:
             script.write(f'wrk.headers["Authorization"] = "{auth}"\n')
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     value, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)", out).groups()
@@ -97,12 +143,15 @@ def _wrk(url: str, seconds: int, connections: int, method: str = "GET", body: st
     return rps, p99
 
 
-async def _httpx(url: str, seconds: int, connections: int, method: str = "GET", body: str = "", auth: str = "") -> tuple[float, float]:
+async def _httpx(
+    url: str, seconds: int, connections: int, method: str = "GET", body: str = "", auth: str = ""
+) -> tuple[float, float]:
     latencies: list[float] = []
     headers = {"Authorization": auth, "Content-Type": "application/json"} if auth else {}
     stop = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+
         async def worker() -> None:
             while time.perf_counter() < stop:
                 start = time.perf_counter()
@@ -143,8 +192,9 @@ def main() -> int:
     env = _env(data_dir, database_url)
     _cli(env, "migrate")
     _cli(env, "create-user", "--username", "bench-admin", "--password", PASSWORD, "--role", "admin")
-    server = subprocess.Popen([sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(args.port)],
-                              env=env, cwd=ROOT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "backend", "serve", "--no-migrate", "--port", str(args.port)], env=env, cwd=ROOT
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(100):
@@ -157,8 +207,15 @@ def main() -> int:
         body = json.dumps({"token": token})
         _load(args.tool, f"{base}/health", 2, args.connections)  # warm-up
         health = _load(args.tool, f"{base}/health", args.seconds, args.connections)
-        verify = _load(args.tool, f"{base}/api/v1/verifications", args.seconds, args.connections,
-                       method="POST", body=body, auth=auth)
+        verify = _load(
+            args.tool,
+            f"{base}/api/v1/verifications",
+            args.seconds,
+            args.connections,
+            method="POST",
+            body=body,
+            auth=auth,
+        )
     finally:
         server.terminate()
         server.wait(timeout=30)

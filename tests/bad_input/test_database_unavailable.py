@@ -62,7 +62,9 @@ async def test_requests_answer_503_with_retry_after_while_the_database_is_unreac
     enterprise = {"name": "福州测试科技", "credit_code": credit_code(503), "district": "鼓楼区"}
     async with database_gone(pool=pool):
         for reply in (
-            await factory.client.post("/api/v1/auth/login", json={"username": "admin-503", "password": "correct-horse-1"}),
+            await factory.client.post(
+                "/api/v1/auth/login", json={"username": "admin-503", "password": "correct-horse-1"}
+            ),
             await admin.get("/api/v1/enterprises"),
             await admin.get("/api/v1/me"),
             await admin.post("/api/v1/enterprises", json=enterprise),

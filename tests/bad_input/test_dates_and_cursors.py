@@ -49,14 +49,24 @@ async def test_timestamps_out_of_range_in_bodies_are_422_and_write_nothing(facto
     setup = await assigned(factory)
     department = await factory.department()
     before = await row_counts()
-    for stamp in ("0001-01-01T00:00:00+08:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59-12:00",
-                  "9999-12-31T23:59:59Z", "1999-12-31T23:59:59+00:00", "2100-01-01T00:00:00+08:00"):
+    for stamp in (
+        "0001-01-01T00:00:00+08:00",
+        "0001-01-01T00:00:00Z",
+        "9999-12-31T23:59:59-12:00",
+        "9999-12-31T23:59:59Z",
+        "1999-12-31T23:59:59+00:00",
+        "2100-01-01T00:00:00+08:00",
+    ):
         visit = {"enterprise_id": setup.enterprise.id, "visited_at": stamp, "summary": "走访"}
         problem(await setup.leader.post("/api/v1/visits", json=visit), 422, "date_out_of_range", "visited_at")
         bad_issue = issue_input(setup.enterprise.id, disposition="assigned", department_id=department.id, due_at=stamp)
         del bad_issue["enterprise_id"]
-        visit = {"enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访",
-                 "issues": [bad_issue]}
+        visit = {
+            "enterprise_id": setup.enterprise.id,
+            "visited_at": "2026-06-10T15:30:00+08:00",
+            "summary": "走访",
+            "issues": [bad_issue],
+        }
         problem(await setup.leader.post("/api/v1/visits", json=visit), 422, "date_out_of_range", "issues[0].due_at")
         for key in ("due_at", "reported_at"):
             body = issue_input(setup.enterprise.id, disposition="assigned", department_id=department.id) | {key: stamp}
@@ -69,22 +79,31 @@ async def test_a_card_is_valid_for_at_most_ten_years_and_every_card_image_render
     admin = await factory.user("admin")
     owner = await holder(factory)
     before = await row_counts()
-    for until, code in (("9999-12-31T23:59:59+00:00", "date_out_of_range"),
-                        ("2036-06-11T08:00:00+00:00", "validity_too_long")):
-        body = {"holder_id": owner.id, "enterprise_id": owner.actor.enterprise_id, "services": ["medical"],
-                "valid_until": until}
+    for until, code in (
+        ("9999-12-31T23:59:59+00:00", "date_out_of_range"),
+        ("2036-06-11T08:00:00+00:00", "validity_too_long"),
+    ):
+        body = {
+            "holder_id": owner.id,
+            "enterprise_id": owner.actor.enterprise_id,
+            "services": ["medical"],
+            "valid_until": until,
+        }
         problem(await admin.post("/api/v1/cards", json=body), 422, code, "valid_until")
     assert await row_counts() == before
     card = await issue(admin, owner)
     base = f"/api/v1/cards/{card['id']}"
     before = await row_counts()
-    for until, code in (("9999-12-31T23:59:59+00:00", "date_out_of_range"),
-                        ("9999-12-31T23:59:59-12:00", "date_out_of_range"),
-                        ("2036-06-10T08:00:01+00:00", "validity_too_long")):
+    for until, code in (
+        ("9999-12-31T23:59:59+00:00", "date_out_of_range"),
+        ("9999-12-31T23:59:59-12:00", "date_out_of_range"),
+        ("2036-06-10T08:00:01+00:00", "validity_too_long"),
+    ):
         problem(await admin.post(f"{base}/renew", json={"valid_until": until}), 422, code, "valid_until")
     assert await row_counts() == before
-    assert (await Card.select(Card.valid_until).where(Card.id == uuid.UUID(card["id"])).first())["valid_until"] \
-        == dt.datetime.fromisoformat(card["valid_until"])
+    assert (await Card.select(Card.valid_until).where(Card.id == uuid.UUID(card["id"])).first())[
+        "valid_until"
+    ] == dt.datetime.fromisoformat(card["valid_until"])
     renewed = await admin.post(f"{base}/renew", json={"valid_until": "2036-06-10T08:00:00+00:00"})
     assert renewed.status_code == 200, renewed.text
     for image in ("card.png", "qr.png"):
@@ -98,21 +117,38 @@ async def test_cursors_of_the_wrong_shape_are_422(factory):
     secretary = await factory.user("secretary")
     some_id = str(uuid.uuid4())
     wrong = [
-        [1, 2], [{"a": 1}, some_id], [["x"], some_id], [None, None], ["2026-06-10T00:00:00", some_id],
-        ["0001-01-01T00:00:00+00:00", some_id], ["9999-12-31T23:59:59+00:00", some_id],
-        ["2026-06-10T00:00:00+00:00"], ["2026-06-10T00:00:00+00:00", some_id, 3], {"at": 1}, "text", 7, [],
-        ["2026-06-10T00:00:00+00:00", 5], [True, some_id],
+        [1, 2],
+        [{"a": 1}, some_id],
+        [["x"], some_id],
+        [None, None],
+        ["2026-06-10T00:00:00", some_id],
+        ["0001-01-01T00:00:00+00:00", some_id],
+        ["9999-12-31T23:59:59+00:00", some_id],
+        ["2026-06-10T00:00:00+00:00"],
+        ["2026-06-10T00:00:00+00:00", some_id, 3],
+        {"at": 1},
+        "text",
+        7,
+        [],
+        ["2026-06-10T00:00:00+00:00", 5],
+        [True, some_id],
     ]
     for values in wrong:
-        for caller, url in ((setup.admin, "/api/v1/visits"), (secretary, "/api/v1/review-queue"),
-                            (setup.admin, "/api/v1/cards"), (setup.admin, "/api/v1/enterprises")):
+        for caller, url in (
+            (setup.admin, "/api/v1/visits"),
+            (secretary, "/api/v1/review-queue"),
+            (setup.admin, "/api/v1/cards"),
+            (setup.admin, "/api/v1/enterprises"),
+        ):
             problem(await caller.get(url, params={"cursor": cursor(values)}), 422, "validation_failed", "cursor")
     for raw in ("%%%", "bm90IGpzb24", cursor("x" * 300)[:400]):
         problem(await setup.admin.get("/api/v1/visits", params={"cursor": raw}), 422, "validation_failed", "cursor")
     # What the server hands out still works.
     for _ in range(3):
-        reply = await setup.leader.post("/api/v1/visits", json={
-            "enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访"})
+        reply = await setup.leader.post(
+            "/api/v1/visits",
+            json={"enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访"},
+        )
         assert reply.status_code == 201, reply.text
     first = (await setup.admin.get("/api/v1/visits", params={"limit": 2})).json()
     rest = (await setup.admin.get("/api/v1/visits", params={"limit": 2, "cursor": first["next_cursor"]})).json()

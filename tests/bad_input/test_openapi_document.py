@@ -45,7 +45,9 @@ def test_every_json_body_derives_from_input_so_its_dates_are_bounded(app):
 async def test_errors_are_documented_as_problem_json_and_503_everywhere(client):
     doc = (await client.get("/schema/openapi.json")).json()
     operations = [
-        (path, method, op) for path, item in doc["paths"].items() for method, op in item.items()
+        (path, method, op)
+        for path, item in doc["paths"].items()
+        for method, op in item.items()
         if method in ("get", "post", "put", "patch", "delete")
     ]
     assert len(operations) > 60
@@ -58,5 +60,8 @@ async def test_errors_are_documented_as_problem_json_and_503_everywhere(client):
         for status, reply in replies.items():
             assert "" not in reply.get("content", {}), (method, path, status)
     summary = doc["paths"]["/api/v1/reports/summary"]["get"]["responses"]["200"]["content"]
-    assert set(summary) == {"application/json", "text/csv",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    assert set(summary) == {
+        "application/json",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }

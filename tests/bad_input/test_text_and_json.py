@@ -26,7 +26,9 @@ def png() -> bytes:
 
 def multipart(*parts: tuple[bytes, bytes]) -> dict:
     """A hand-made multipart body (httpx would encode text parts as UTF-8 for us)."""
-    body = b"".join(b"--B\r\nContent-Disposition: form-data; " + head + b"\r\n\r\n" + data + b"\r\n" for head, data in parts)
+    body = b"".join(
+        b"--B\r\nContent-Disposition: form-data; " + head + b"\r\n\r\n" + data + b"\r\n" for head, data in parts
+    )
     return {"content": body + b"--B--\r\n", "headers": {"Content-Type": "multipart/form-data; boundary=B"}}
 
 
@@ -39,10 +41,15 @@ async def test_json_nested_ten_thousand_levels_is_400_everywhere(factory):
     before = await row_counts()
     deep = b"[" * 10_000 + b"]" * 10_000
     for caller, url in ((factory.client, LOGIN), (admin, "/api/v1/enterprises"), (admin, "/api/v1/visits")):
-        problem(await caller.post(url, content=deep, headers={"Content-Type": "application/json"}), 400, "json_too_deep")
+        problem(
+            await caller.post(url, content=deep, headers={"Content-Type": "application/json"}), 400, "json_too_deep"
+        )
     wrapped = b'{"username": "a", "password": ' + b'{"x": ' * 20_000 + b"1" + b"}" * 20_000 + b"}"
-    problem(await factory.client.post(LOGIN, content=wrapped, headers={"Content-Type": "application/json"}),
-            400, "json_too_deep")
+    problem(
+        await factory.client.post(LOGIN, content=wrapped, headers={"Content-Type": "application/json"}),
+        400,
+        "json_too_deep",
+    )
     assert await row_counts() == before
 
 
@@ -59,10 +66,18 @@ async def test_invalid_utf8_in_a_json_body_is_400(factory):
     admin = await factory.user("admin")
     before = await row_counts()
     body = json.dumps(enterprise_body(name="PLACEHOLDER")).encode().replace(b"PLACEHOLDER", b"\xff\xfe\xed\xa0\x80")
-    problem(await admin.post("/api/v1/enterprises", content=body, headers={"Content-Type": "application/json"}),
-            400, "invalid_utf8")
-    problem(await factory.client.post(LOGIN, content=b'{"username": "\xc3(", "password": "x"}',
-                                      headers={"Content-Type": "application/json"}), 400, "invalid_utf8")
+    problem(
+        await admin.post("/api/v1/enterprises", content=body, headers={"Content-Type": "application/json"}),
+        400,
+        "invalid_utf8",
+    )
+    problem(
+        await factory.client.post(
+            LOGIN, content=b'{"username": "\xc3(", "password": "x"}', headers={"Content-Type": "application/json"}
+        ),
+        400,
+        "invalid_utf8",
+    )
     assert await row_counts() == before
 
 
@@ -70,16 +85,29 @@ async def test_nul_in_any_json_string_or_key_is_422_even_before_login(factory):
     admin = await factory.user("admin")
     await factory.user("leader", username="leader-nul")
     before = await row_counts()
-    body = problem(await factory.client.post(LOGIN, json={"username": "leader-nul\x00", "password": "whatever-1"}),
-                   422, "nul_character", "username")
+    body = problem(
+        await factory.client.post(LOGIN, json={"username": "leader-nul\x00", "password": "whatever-1"}),
+        422,
+        "nul_character",
+        "username",
+    )
     assert "NUL" in body["detail"]
-    problem(await admin.post("/api/v1/enterprises", json=enterprise_body(address="鼓楼区\x00八一七路")),
-            422, "nul_character", "address")
+    problem(
+        await admin.post("/api/v1/enterprises", json=enterprise_body(address="鼓楼区\x00八一七路")),
+        422,
+        "nul_character",
+        "address",
+    )
     problem(await admin.post("/api/v1/enterprises", json=enterprise_body() | {"bad\x00key": 1}), 422, "nul_character")
     setup = await assigned(factory, admin=admin)
     clock.set_now(NOW)
-    visit = {"enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访",
-             "attendees": ["张总", "李\x00经理"], "issues": []}
+    visit = {
+        "enterprise_id": setup.enterprise.id,
+        "visited_at": "2026-06-10T15:30:00+08:00",
+        "summary": "走访",
+        "attendees": ["张总", "李\x00经理"],
+        "issues": [],
+    }
     before = await row_counts()
     problem(await setup.leader.post("/api/v1/visits", json=visit), 422, "nul_character", "attendees[1]")
     assert await row_counts() == before
@@ -92,26 +120,40 @@ async def test_nul_or_bad_utf8_in_a_query_or_path_is_refused(factory):
     problem(await admin.get("/api/v1/enterprises?district=%ff%fe"), 400, "invalid_utf8")
     problem(await admin.get("/api/v1/cards/abc%00def"), 422, "nul_character", "path")
     problem(await admin.get("/api/v1/cards/abc%c3%28"), 400, "invalid_utf8")
-    problem(await factory.client.post(LOGIN + "?next=%00", json={"username": "a", "password": "b"}), 422, "nul_character")
+    problem(
+        await factory.client.post(LOGIN + "?next=%00", json={"username": "a", "password": "b"}), 422, "nul_character"
+    )
     assert await row_counts() == before
 
 
 async def test_bad_text_in_a_multipart_field_is_refused_and_no_photo_is_stored(factory):
     clock.set_now(NOW)
     setup = await assigned(factory)
-    reply = await setup.leader.post("/api/v1/visits", json={
-        "enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访"})
+    reply = await setup.leader.post(
+        "/api/v1/visits",
+        json={"enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访"},
+    )
     assert reply.status_code == 201, reply.text
     url = f"/api/v1/visits/{reply.json()['id']}/photos"
     image = (b'name="file"; filename="p.png"\r\nContent-Type: image/png', png())
     before = await row_counts()
     cases = [
         (multipart((b'name="note"', b"\xff\xfe\xfd"), image), 400, "invalid_utf8"),
-        (multipart((b'name="note"\r\nContent-Type: text/plain; charset=no-such-charset', b"abc"), image), 400, "invalid_utf8"),
+        (
+            multipart((b'name="note"\r\nContent-Type: text/plain; charset=no-such-charset', b"abc"), image),
+            400,
+            "invalid_utf8",
+        ),
         (multipart((b'name="note"', b"a\x00b"), image), 422, "nul_character"),
         (multipart((b'name="note"', b"x" * 5000), image), 413, "form_field_too_large"),
         # The `file` part is the photo, with or without a filename: judged by its content.
-        (multipart((b'name="file"', b"\xff"),), 415, "not_an_image"),
+        (
+            multipart(
+                (b'name="file"', b"\xff"),
+            ),
+            415,
+            "not_an_image",
+        ),
     ]
     for kwargs, status, code in cases:
         problem(await setup.leader.post(url, **kwargs), status, code)

@@ -51,8 +51,11 @@ class World:
 
 
 async def issue(admin: Caller, holder: Caller, **body: Any) -> dict[str, Any]:
-    payload = {"holder_id": holder.id, "enterprise_id": holder.actor.enterprise_id,
-               "services": ["medical", "transport"]} | body
+    payload = {
+        "holder_id": holder.id,
+        "enterprise_id": holder.actor.enterprise_id,
+        "services": ["medical", "transport"],
+    } | body
     reply = await admin.post("/api/v1/cards", json=payload)
     assert reply.status_code == 201, reply.text
     return reply.json()

@@ -13,18 +13,25 @@ KEYS = {"k1": KEY.public_key()}
 ISS = "https://issuer.test"
 SERVICES = ["education", "medical", "tourism", "transport", "legal", "government"]
 
-claims_strategy = st.fixed_dictionaries({
-    "iss": st.just(ISS),
-    "sub": st.text(min_size=1, max_size=20),
-    "iat": st.integers(0, 2**40),
-    "nbf": st.integers(0, 2**40),
-    "exp": st.integers(0, 2**40),
-    "services": st.lists(st.sampled_from(SERVICES), unique=True),
-    "name": st.text(max_size=10),
-    "ent": st.text(max_size=40),
-    "status": st.fixed_dictionaries({"status_list": st.fixed_dictionaries(
-        {"idx": st.integers(0, 2**17), "uri": st.just(ISS + "/api/v1/status-lists/1")})}),
-})
+claims_strategy = st.fixed_dictionaries(
+    {
+        "iss": st.just(ISS),
+        "sub": st.text(min_size=1, max_size=20),
+        "iat": st.integers(0, 2**40),
+        "nbf": st.integers(0, 2**40),
+        "exp": st.integers(0, 2**40),
+        "services": st.lists(st.sampled_from(SERVICES), unique=True),
+        "name": st.text(max_size=10),
+        "ent": st.text(max_size=40),
+        "status": st.fixed_dictionaries(
+            {
+                "status_list": st.fixed_dictionaries(
+                    {"idx": st.integers(0, 2**17), "uri": st.just(ISS + "/api/v1/status-lists/1")}
+                )
+            }
+        ),
+    }
+)
 
 
 @given(claims_strategy, st.integers(0, 2**40), st.integers(0, 2), st.sampled_from(SERVICES))

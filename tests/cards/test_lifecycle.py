@@ -24,8 +24,10 @@ async def test_issue_gives_a_readable_number_three_years_and_history(world):
 
 
 async def test_one_live_card_per_holder(world):
-    reply = await world.admin.post("/api/v1/cards", json={
-        "holder_id": world.holder.id, "enterprise_id": world.holder.actor.enterprise_id, "services": ["legal"]})
+    reply = await world.admin.post(
+        "/api/v1/cards",
+        json={"holder_id": world.holder.id, "enterprise_id": world.holder.actor.enterprise_id, "services": ["legal"]},
+    )
     assert reply.status_code == 409 and reply.json()["code"] == "card_exists"
     assert await Card.count() == 1
 
@@ -59,8 +61,16 @@ async def test_bad_issue_requests_are_refused(world):
         ({"holder_id": "nope", "enterprise_id": world.holder.actor.enterprise_id, "services": ["legal"]}, 422),
         ({"holder_id": world.holder.id, "enterprise_id": world.holder.actor.enterprise_id, "services": []}, 422),
         ({"holder_id": world.holder.id, "enterprise_id": world.holder.actor.enterprise_id, "services": ["spa"]}, 422),
-        ({"holder_id": world.holder.id, "enterprise_id": world.holder.actor.enterprise_id, "services": ["legal"],
-          "valid_from": "2030-01-01T00:00:00+08:00", "valid_until": "2029-01-01T00:00:00+08:00"}, 422),
+        (
+            {
+                "holder_id": world.holder.id,
+                "enterprise_id": world.holder.actor.enterprise_id,
+                "services": ["legal"],
+                "valid_from": "2030-01-01T00:00:00+08:00",
+                "valid_until": "2029-01-01T00:00:00+08:00",
+            },
+            422,
+        ),
     ]
     for body, status in cases:
         reply = await world.admin.post("/api/v1/cards", json=body)
@@ -117,8 +127,12 @@ async def test_roles(world):
     for role, caller in callers.items():
         if role == "admin":
             continue
-        for action, body in (("suspend", REASON), ("reinstate", REASON), ("revoke", REASON),
-                             ("renew", {"valid_until": "2040-01-01T00:00:00+08:00"})):
+        for action, body in (
+            ("suspend", REASON),
+            ("reinstate", REASON),
+            ("revoke", REASON),
+            ("renew", {"valid_until": "2040-01-01T00:00:00+08:00"}),
+        ):
             assert (await caller.post(f"{base}/{action}", json=body)).status_code == 403, (role, action)
         assert (await caller.post("/api/v1/cards", json={})).status_code == 403, role
         read = await caller.get(base)

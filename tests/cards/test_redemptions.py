@@ -34,7 +34,9 @@ async def test_lists_and_filters(world):
     assert await office("from=2026-12-02") == [second["redemption_id"]]
     assert await office("to=2026-12-01") == [first["redemption_id"]]
     assert await office("from=2026-12-01T00:00:00%2B00:00&to=2026-12-03T02:00:00%2B00:00") == [
-        first["redemption_id"], second["redemption_id"]]
+        first["redemption_id"],
+        second["redemption_id"],
+    ]
     assert await office("limit=1") == [first["redemption_id"]]
     assert (await world.admin.get("/api/v1/redemptions?from=yesterday")).status_code == 422
     assert (await world.admin.get("/api/v1/redemptions?service=spa")).status_code in (400, 422)
@@ -56,8 +58,11 @@ async def test_who_sees_redemptions(world):
 
 def test_a_signing_key_from_the_environment(tmp_path):
     """CARD_SIGNING_KEY (PEM) signs, and nothing is written to DATA_DIR/keys for it."""
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    pem = (
+        Ed25519PrivateKey.generate()
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
     code = (
         "import asyncio\n"
         "from backend import db\n"
@@ -71,8 +76,12 @@ def test_a_signing_key_from_the_environment(tmp_path):
         "    await db.stop()\n"
         "asyncio.run(main())\n"
     )
-    env = {"PATH": "/usr/bin:/bin", "DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
-           "CARD_SIGNING_KEY": pem}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+        "CARD_SIGNING_KEY": pem,
+    }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, cwd=".")
     assert out.returncode == 0, out.stderr
     kid, active = out.stdout.split()
@@ -86,7 +95,13 @@ async def test_figures_for_the_summary_report(world):
 
     await world.verify(await world.credential())
     start, end = clock.now() - dt.timedelta(days=1), clock.now() + dt.timedelta(days=1)
-    assert await card_figures(start=start, end=end) == {"issued": 1, "active": 1, "suspended": 0, "revoked": 0, "expired": 0}
+    assert await card_figures(start=start, end=end) == {
+        "issued": 1,
+        "active": 1,
+        "suspended": 0,
+        "revoked": 0,
+        "expired": 0,
+    }
     assert (await card_figures(start=start, end=end, district="仓山区"))["issued"] == 0
     figures = await redemption_figures(start=start, end=end)
     assert figures["total"] == 1 and figures["by_service"]["medical"] == 1 and figures["by_service"]["legal"] == 0
@@ -100,7 +115,9 @@ async def test_the_holders_history_names_the_service_points(world):
     history = (await world.holder.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"]
     names = await _point_names()
     assert [(r["service"], r["service_point_name"]) for r in history] == [
-        ("medical", names[world.staff.actor.service_point_id]), ("transport", names[history[1]["service_point_id"]])]
+        ("medical", names[world.staff.actor.service_point_id]),
+        ("transport", names[history[1]["service_point_id"]]),
+    ]
     assert history[0]["service_point_name"].startswith("服务点")
     # The holder's name is masked as on the QR (the same list is read at the service window).
     assert {(r["holder_name"], r["enterprise_name"]) for r in history} == {("张*丰", "福州绿源科技有限公司")}

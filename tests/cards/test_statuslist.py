@@ -55,7 +55,9 @@ async def test_the_list_is_signed_cacheable_and_public(world):
 async def test_indexes_are_random_not_sequential(world):
     from tests.cards.conftest import holder, issue
 
-    cards = [world.card] + [await issue(world.admin, await holder(world.factory, enterprise=f"随机{i}")) for i in range(5)]
+    cards = [world.card] + [
+        await issue(world.admin, await holder(world.factory, enterprise=f"随机{i}")) for i in range(5)
+    ]
     idxs = [forge.parts(await world.credential(c["id"]))[1]["status"]["status_list"]["idx"] for c in cards]
     assert len(set(idxs)) == 6 and idxs != sorted(idxs) or max(idxs) > 1000
 
@@ -68,8 +70,14 @@ async def saved(world):
 async def agree(world, token, staff=None, service="medical"):
     """The server's verdict and the offline one, for the same token at the same time."""
     jwks, lists = await saved(world)
-    offline = verify_offline(token, jwks=jwks, status_lists=lists, issuer=settings.public_base_url,
-                             service=service, now=int(clock.now().timestamp()))
+    offline = verify_offline(
+        token,
+        jwks=jwks,
+        status_lists=lists,
+        issuer=settings.public_base_url,
+        service=service,
+        now=int(clock.now().timestamp()),
+    )
     online = await world.verify(token, staff=staff)
     assert (online["result"], online["reason"]) == (offline.result, offline.reason), token[:40]
     return online["reason"]
@@ -86,8 +94,16 @@ async def test_offline_and_online_agree(world):
         await agree(world, "garbage"),
         await agree(world, token[:-4]),
         await agree(world, forge.unsigned(header | {"alg": "none"}, claims)),
-        await agree(world, forge.ed25519(header | {"kid": "nope"}, claims, __import__(
-            "cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"]).Ed25519PrivateKey.generate())),
+        await agree(
+            world,
+            forge.ed25519(
+                header | {"kid": "nope"},
+                claims,
+                __import__(
+                    "cryptography.hazmat.primitives.asymmetric.ed25519", fromlist=["x"]
+                ).Ed25519PrivateKey.generate(),
+            ),
+        ),
         await agree(world, await world.presentation()),
     ]
     await world.admin.post(f"{base}/suspend", json={"reason": "年审"})
@@ -96,8 +112,18 @@ async def test_offline_and_online_agree(world):
     reasons.append(await agree(world, token))  # revocation reaches the offline scanner via the list
     clock.set_now(dt.datetime.fromisoformat(world.card["valid_until"]) + dt.timedelta(seconds=5))
     reasons.append(await agree(world, token))
-    assert reasons == [None, "not_entitled", "malformed", "bad_signature", "bad_signature", "unknown_key", None,
-                       "suspended", "revoked", "expired"]
+    assert reasons == [
+        None,
+        "not_entitled",
+        "malformed",
+        "bad_signature",
+        "bad_signature",
+        "unknown_key",
+        None,
+        "suspended",
+        "revoked",
+        "expired",
+    ]
 
 
 async def test_the_offline_script(world, tmp_path, capsys):
@@ -114,7 +140,19 @@ async def test_the_offline_script(world, tmp_path, capsys):
     assert offline_main(["garbage", *common]) == 1
     # As a process with no backend settings or database at all:
     run = subprocess.run(
-        [sys.executable, "scripts/verify_offline.py", token, *common, "--status-list", str(tmp_path / "list-1.jwt"),
-         "--service", "legal"], capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"}, timeout=60,
+        [
+            sys.executable,
+            "scripts/verify_offline.py",
+            token,
+            *common,
+            "--status-list",
+            str(tmp_path / "list-1.jwt"),
+            "--service",
+            "legal",
+        ],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin"},
+        timeout=60,
     )
     assert run.returncode == 1 and json.loads(run.stdout)["reason"] == "not_entitled"

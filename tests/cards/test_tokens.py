@@ -103,9 +103,17 @@ def test_the_cli_rotates(tmp_path):
 
 async def test_the_openapi_document_lists_the_card_endpoints(client):
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
-    for path in ("/api/v1/cards", "/api/v1/cards/{card_id}/credential", "/api/v1/cards/{card_id}/qr.png",
-                 "/api/v1/cards/{card_id}/card.png", "/api/v1/me/card/presentation", "/api/v1/verifications",
-                 "/api/v1/redemptions", "/api/v1/status-lists/{list_id}", "/.well-known/jwks.json"):
+    for path in (
+        "/api/v1/cards",
+        "/api/v1/cards/{card_id}/credential",
+        "/api/v1/cards/{card_id}/qr.png",
+        "/api/v1/cards/{card_id}/card.png",
+        "/api/v1/me/card/presentation",
+        "/api/v1/verifications",
+        "/api/v1/redemptions",
+        "/api/v1/status-lists/{list_id}",
+        "/.well-known/jwks.json",
+    ):
         assert path in paths, path
 
 
@@ -124,9 +132,16 @@ def test_the_longest_credential_still_fits_a_version_20_qr():
     from backend.cards.issuing import _short
 
     base = "https://greencard.fuzhou.gov.cn"
-    claims = {"iss": base, "sub": "GC-2026-000123", "iat": 1795000000, "nbf": 1795000000, "exp": 1889000000,
-              "services": ["education", "medical", "tourism", "transport", "legal", "government"],
-              "name": mask_name("欧阳娜娜"), "ent": _short("福州市鼓楼区绿源新能源科技股份有限公司第一分公司"),
-              "status": {"status_list": {"idx": 131071, "uri": f"{base}/api/v1/status-lists/12"}}}
+    claims = {
+        "iss": base,
+        "sub": "GC-2026-000123",
+        "iat": 1795000000,
+        "nbf": 1795000000,
+        "exp": 1889000000,
+        "services": ["education", "medical", "tourism", "transport", "legal", "government"],
+        "name": mask_name("欧阳娜娜"),
+        "ent": _short("福州市鼓楼区绿源新能源科技股份有限公司第一分公司"),
+        "status": {"status_list": {"idx": 131071, "uri": f"{base}/api/v1/status-lists/12"}},
+    }
     token = encode(claims, typ="greencard+jwt", kid="AbCdEfGh", key=keys.Ed25519PrivateKey.generate())
     assert len(token) <= 666 and images.qr_version(token) <= 20  # 666 bytes: version 20 at level M

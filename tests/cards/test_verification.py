@@ -75,9 +75,17 @@ async def test_expired_and_not_yet_valid(world):
     clock.set_now(None)
     admin, other = world.admin, await world.factory.user("entrepreneur")
     future = (clock.now() + dt.timedelta(days=30)).isoformat()
-    card = (await admin.post("/api/v1/cards", json={
-        "holder_id": other.id, "enterprise_id": other.actor.enterprise_id, "services": ["medical"],
-        "valid_from": future})).json()
+    card = (
+        await admin.post(
+            "/api/v1/cards",
+            json={
+                "holder_id": other.id,
+                "enterprise_id": other.actor.enterprise_id,
+                "services": ["medical"],
+                "valid_from": future,
+            },
+        )
+    ).json()
     assert (await world.verify(await world.credential(card["id"])))["reason"] == "not_yet_valid"
     assert await counts() == (0, 0)
 
@@ -102,8 +110,11 @@ async def test_forged_and_foreign_tokens(world):
     kid = header["kid"]
     stranger = Ed25519PrivateKey.generate()
     public_raw = keys.raw_public(keys.private_key(kid).public_key())
-    public_pem = keys.private_key(kid).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    public_pem = (
+        keys.private_key(kid)
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
     ours = keys.private_key(kid)
     presentation_header = header | {"typ": "greencard-presentation+jwt"}
     cases = {
@@ -115,12 +126,27 @@ async def test_forged_and_foreign_tokens(world):
         "oversized": ("a" * 100_000, "malformed"),
         "oversized with dots": ("a." * 50_000, "malformed"),
         "alg none": (forge.unsigned(header | {"alg": "none"}, claims), "bad_signature"),
-        "hs256 with the public key (raw)": (forge.hs256(header | {"alg": "HS256"}, claims, public_raw), "bad_signature"),
-        "hs256 with the public key (pem)": (forge.hs256(header | {"alg": "HS256"}, claims, public_pem), "bad_signature"),
+        "hs256 with the public key (raw)": (
+            forge.hs256(header | {"alg": "HS256"}, claims, public_raw),
+            "bad_signature",
+        ),
+        "hs256 with the public key (pem)": (
+            forge.hs256(header | {"alg": "HS256"}, claims, public_pem),
+            "bad_signature",
+        ),
         "unknown kid": (forge.ed25519(header | {"kid": "zzzzzzzz"}, claims, stranger), "unknown_key"),
-        "another issuer": (forge.ed25519(header | {"kid": "evil0001"}, claims | {"iss": "https://evil.example"}, stranger), "unknown_key"),
-        "another key under our kid": (forge.ed25519(header, claims | {"services": ["education"]}, stranger), "bad_signature"),
-        "tampered claims": (forge.part(header) + "." + forge.part(claims | {"services": ["legal"]}) + "." + real.split(".")[2], "bad_signature"),
+        "another issuer": (
+            forge.ed25519(header | {"kid": "evil0001"}, claims | {"iss": "https://evil.example"}, stranger),
+            "unknown_key",
+        ),
+        "another key under our kid": (
+            forge.ed25519(header, claims | {"services": ["education"]}, stranger),
+            "bad_signature",
+        ),
+        "tampered claims": (
+            forge.part(header) + "." + forge.part(claims | {"services": ["legal"]}) + "." + real.split(".")[2],
+            "bad_signature",
+        ),
         "wrong typ": (forge.ed25519(header | {"typ": "JWT"}, claims, ours), "malformed"),
         "no typ": (forge.ed25519({"alg": "EdDSA", "kid": kid}, claims, ours), "malformed"),
         "access token": (tokens.issue_access_token(world.staff.actor), "malformed"),
@@ -153,16 +179,20 @@ async def test_who_may_verify(world):
     assert (await world.factory.client.post("/api/v1/verifications", json={"token": token})).status_code == 401
     bad = await world.staff.post("/api/v1/verifications", json={"token": 12})
     assert bad.status_code == 422 and bad.json()["code"] == "validation_failed"
-    assert (await world.staff.post("/api/v1/verifications", content=b"{", headers={"content-type": "application/json"})).status_code == 400
+    assert (
+        await world.staff.post("/api/v1/verifications", content=b"{", headers={"content-type": "application/json"})
+    ).status_code == 400
     assert await counts() == (0, 0)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.one_of(
-    st.text(max_size=300),
-    st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.=", max_size=400),
-    st.lists(st.text(alphabet="abcdefXYZ0123456789-_", max_size=60), min_size=3, max_size=3).map(".".join),
-))
+@given(
+    st.one_of(
+        st.text(max_size=300),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.=", max_size=400),
+        st.lists(st.text(alphabet="abcdefXYZ0123456789-_", max_size=60), min_size=3, max_size=3).map(".".join),
+    )
+)
 async def test_random_strings_are_judged_never_a_500(world_for_hypothesis, token):
     world = world_for_hypothesis
     reply = await world.staff.post("/api/v1/verifications", json={"token": token})
@@ -177,7 +207,7 @@ async def test_a_one_character_change_never_passes(world_for_hypothesis, positio
     world = world_for_hypothesis
     token = world.token
     position %= len(token)
-    mutated = token[:position] + char + token[position + 1:]
+    mutated = token[:position] + char + token[position + 1 :]
     reply = await world.staff.post("/api/v1/verifications", json={"token": mutated})
     assert reply.status_code == 200
     if mutated != token:

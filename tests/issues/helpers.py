@@ -54,8 +54,12 @@ async def assign_enterprise(admin: Any, enterprise_id: str, leader_id: str, team
     """Give the enterprise an active five-ones assignment (through the visits domain's API)."""
     reply = await admin.post(
         "/api/v1/assignments",
-        json={"enterprise_id": enterprise_id, "leader_id": leader_id, "team": list(team),
-              "mechanism": {"visit_interval_days": 30}},
+        json={
+            "enterprise_id": enterprise_id,
+            "leader_id": leader_id,
+            "team": list(team),
+            "mechanism": {"visit_interval_days": 30},
+        },
     )
     assert reply.status_code == 201, reply.text
 

@@ -78,27 +78,43 @@ async def test_unknown_issue_is_404_everywhere(people, issue_id):
 
 
 async def test_bad_transition_bodies(people):
-    issue = (await post_issue(people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"])).json()
+    issue = (
+        await post_issue(
+            people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"]
+        )
+    ).json()
     before = await counts()
     problem(await act(people["secretary"], issue["id"], "fly"), 422)
     problem(await act(people["staff"], issue["id"], "start", department_id=people["department_id"]), 422)
     problem(await act(people["staff"], issue["id"], "start", due_at="2026-04-01T10:00:00+08:00"), 422)
-    problem(await act(people["secretary"], issue["id"], "assign", department_id="00000000-0000-7000-8000-000000000000"), 422, "department_not_found")
+    problem(
+        await act(people["secretary"], issue["id"], "assign", department_id="00000000-0000-7000-8000-000000000000"),
+        422,
+        "department_not_found",
+    )
     problem(await act(people["secretary"], issue["id"], "assign", if_match='"garbage"'), 412, "stale_etag")
     problem(await people["owner"].post(f"/api/v1/issues/{issue['id']}/feedback", json={"satisfied": "yes"}), 422)
     assert await counts() == before
 
 
 async def test_weak_and_wildcard_if_match_are_accepted(people):
-    issue = (await post_issue(people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"])).json()
-    reply = await act(people["staff"], issue["id"], "start", if_match=f'W/{issue["etag"]}')
+    issue = (
+        await post_issue(
+            people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"]
+        )
+    ).json()
+    reply = await act(people["staff"], issue["id"], "start", if_match=f"W/{issue['etag']}")
     assert reply.status_code == 200
     reply = await act(people["staff"], issue["id"], "resolve", note="ok", if_match="*")
     assert reply.status_code == 200
 
 
 async def test_simultaneous_actions_from_one_status_succeed_once(people):
-    issue = (await post_issue(people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"])).json()
+    issue = (
+        await post_issue(
+            people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"]
+        )
+    ).json()
     replies = await asyncio.gather(
         act(people["staff"], issue["id"], "start"),
         act(people["secretary"], issue["id"], "transfer"),
@@ -113,7 +129,11 @@ async def test_simultaneous_actions_from_one_status_succeed_once(people):
 
 
 async def test_idempotent_transition_replays_the_first_reply(people):
-    issue = (await post_issue(people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"])).json()
+    issue = (
+        await post_issue(
+            people["secretary"], people["enterprise_id"], disposition="assigned", department_id=people["department_id"]
+        )
+    ).json()
     headers = {"Idempotency-Key": "resolve-1"}
     url = f"/api/v1/issues/{issue['id']}/transitions"
     first = await people["staff"].post(url, json={"action": "resolve", "note": "ok"}, headers=headers)
@@ -125,6 +145,11 @@ async def test_idempotent_transition_replays_the_first_reply(people):
 
 async def test_openapi_describes_the_issue_endpoints(client):
     paths = (await client.get("/schema/openapi.json")).json()["paths"]
-    for path in ("/api/v1/issues", "/api/v1/issues/{issue_id}", "/api/v1/issues/{issue_id}/transitions",
-                 "/api/v1/issues/{issue_id}/feedback", "/api/v1/review-queue"):
+    for path in (
+        "/api/v1/issues",
+        "/api/v1/issues/{issue_id}",
+        "/api/v1/issues/{issue_id}/transitions",
+        "/api/v1/issues/{issue_id}/feedback",
+        "/api/v1/review-queue",
+    ):
         assert path in paths, path

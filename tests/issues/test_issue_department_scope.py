@@ -22,24 +22,28 @@ async def world(factory):
         "departments": departments,
         "secretary": await factory.user("secretary", district=HOME),
         "city_admin": await factory.user("admin"),
-        "staff": {k: await factory.user("department", department_id=departments[k], district=d)
-                  for k, d in districts.items()},
+        "staff": {
+            k: await factory.user("department", department_id=departments[k], district=d) for k, d in districts.items()
+        },
     }
 
 
-@pytest.mark.parametrize(("who", "status", "code"), [("secretary", 403, "out_of_scope"),
-                                                      ("city_admin", 422, "department_out_of_district")])
+@pytest.mark.parametrize(
+    ("who", "status", "code"), [("secretary", 403, "out_of_scope"), ("city_admin", 422, "department_out_of_district")]
+)
 async def test_an_issue_is_not_created_for_another_districts_department(world, who, status, code):
     before = await counts()
-    reply = await post_issue(world[who], world["enterprise"].id, disposition="assigned",
-                             department_id=world["departments"]["away"])
+    reply = await post_issue(
+        world[who], world["enterprise"].id, disposition="assigned", department_id=world["departments"]["away"]
+    )
     assert reply.status_code == status and reply.json()["code"] == code, reply.text
     assert await counts() == before
     assert (await world["staff"]["away"].get("/api/v1/issues")).json()["items"] == []
 
 
-@pytest.mark.parametrize(("who", "status", "code"), [("secretary", 403, "out_of_scope"),
-                                                      ("city_admin", 422, "department_out_of_district")])
+@pytest.mark.parametrize(
+    ("who", "status", "code"), [("secretary", 403, "out_of_scope"), ("city_admin", 422, "department_out_of_district")]
+)
 @pytest.mark.parametrize("action", ["assign", "reopen"])
 async def test_an_issue_is_not_handed_to_another_districts_department(world, who, status, code, action):
     secretary = world["secretary"]
@@ -56,8 +60,12 @@ async def test_an_issue_is_not_handed_to_another_districts_department(world, who
 
 @pytest.mark.parametrize("department", ["city", "home"])
 async def test_a_city_level_or_own_district_department_gets_the_issue_and_sees_it(world, department):
-    reply = await post_issue(world["secretary"], world["enterprise"].id, disposition="assigned",
-                             department_id=world["departments"][department])
+    reply = await post_issue(
+        world["secretary"],
+        world["enterprise"].id,
+        disposition="assigned",
+        department_id=world["departments"][department],
+    )
     assert reply.status_code == 201, reply.text
     issue_id = reply.json()["id"]
     seen = {k: (await staff.get(f"/api/v1/issues/{issue_id}")).status_code for k, staff in world["staff"].items()}

@@ -28,13 +28,28 @@ async def test_visit_to_closed_issue(factory):
         "financing_coordinated": "12800000.00",
         "hires_helped": 12,
         "issues": [
-            {"title": "新厂房用地审批", "description": "审批已两个月", "category": "land",
-             "disposition": "assigned", "department_id": land.id},
-            {"title": "增值税留抵退税", "description": "退税进度咨询", "category": "tax",
-             "disposition": "assigned", "department_id": tax.id,
-             "due_at": (MONDAY_10AM + dt.timedelta(days=1)).isoformat()},
-            {"title": "员工子女入学", "description": "现场答复政策", "category": "education",
-             "disposition": "on_spot", "resolution": "现场说明绿卡入学政策"},
+            {
+                "title": "新厂房用地审批",
+                "description": "审批已两个月",
+                "category": "land",
+                "disposition": "assigned",
+                "department_id": land.id,
+            },
+            {
+                "title": "增值税留抵退税",
+                "description": "退税进度咨询",
+                "category": "tax",
+                "disposition": "assigned",
+                "department_id": tax.id,
+                "due_at": (MONDAY_10AM + dt.timedelta(days=1)).isoformat(),
+            },
+            {
+                "title": "员工子女入学",
+                "description": "现场答复政策",
+                "category": "education",
+                "disposition": "on_spot",
+                "resolution": "现场说明绿卡入学政策",
+            },
         ],
     }
     headers = {"Idempotency-Key": "visit-2026-03-09-1"}

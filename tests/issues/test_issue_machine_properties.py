@@ -45,25 +45,49 @@ def test_apply_follows_the_table_and_nothing_else(status, action, role, has_depa
 
 
 def test_terminal_statuses_have_no_way_out():
-    for (status, _action) in machine.TRANSITIONS:
+    for status, _action in machine.TRANSITIONS:
         assert status not in machine.TERMINAL
 
 
 # One step of a random sequence: who acts ("proper": someone the table lets act), what they do,
 # and whether a note is given. Weighted so that sequences travel deep into the machine.
 CALLERS = ["secretary", "staff", "other_staff", "owner", "admin"]
-PROPER = {"assign": "secretary", "start": "staff", "resolve": "staff", "verify": "secretary",
-          "reopen": "admin", "transfer": "admin", "redirect": "secretary",
-          "feedback_yes": "owner", "feedback_no": "owner"}
+PROPER = {
+    "assign": "secretary",
+    "start": "staff",
+    "resolve": "staff",
+    "verify": "secretary",
+    "reopen": "admin",
+    "transfer": "admin",
+    "redirect": "secretary",
+    "feedback_yes": "owner",
+    "feedback_no": "owner",
+}
 STEPS = st.tuples(
     st.sampled_from(["proper"] * 4 + CALLERS),
     st.sampled_from(
-        ["assign", "start", "start", "resolve", "resolve", "resolve", "verify", "reopen", "reopen",
-         "transfer", "redirect", "feedback_yes", "feedback_no", "feedback_no"]
+        [
+            "assign",
+            "start",
+            "start",
+            "resolve",
+            "resolve",
+            "resolve",
+            "verify",
+            "reopen",
+            "reopen",
+            "transfer",
+            "redirect",
+            "feedback_yes",
+            "feedback_no",
+            "feedback_no",
+        ]
     ),
     st.sampled_from([True, True, True, False]),
 )
-DISPOSITIONS = st.sampled_from(["assigned", "assigned", "assigned", "on_spot", "on_spot", None, "transferred", "redirected"])
+DISPOSITIONS = st.sampled_from(
+    ["assigned", "assigned", "assigned", "on_spot", "on_spot", None, "transferred", "redirected"]
+)
 
 
 async def _snapshot(issue_id: str) -> tuple[dict, int]:
@@ -140,7 +164,9 @@ async def test_random_action_sequences_keep_the_invariants(factory, disposition,
     assert len(history) == 1 + taken
     for earlier, later in zip(history, history[1:]):
         assert later.from_status == earlier.to_status
-    versions = await IssueEvent.select(IssueEvent.version).where(IssueEvent.issue_id == issue.id).order_by(IssueEvent.version)
+    versions = (
+        await IssueEvent.select(IssueEvent.version).where(IssueEvent.issue_id == issue.id).order_by(IssueEvent.version)
+    )
     assert [v["version"] for v in versions] == list(range(1, taken + 2))
 
 

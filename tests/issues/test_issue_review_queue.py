@@ -29,7 +29,11 @@ async def desk(factory):
     await assign_enterprise(admin, e1.id, leader.id)
 
     async def issue(enterprise, department, due_in_days, **kw):
-        return (await create(SYSTEM, enterprise.id, disposition="assigned", department_id=department.id, due_at=at(due_in_days), **kw)).id
+        return (
+            await create(
+                SYSTEM, enterprise.id, disposition="assigned", department_id=department.id, due_at=at(due_in_days), **kw
+            )
+        ).id
 
     ids = {
         "late3": await issue(e1, d1, -3),

@@ -56,7 +56,9 @@ async def test_department_resolves_owner_confirms_secretary_closes(world):
 async def test_owner_not_satisfied_reopens_to_the_department_with_a_new_deadline(world):
     issue = await assigned_issue(world)
     await act(world["staff"], issue["id"], "resolve", note="已处理")
-    reply = await world["owner"].post(f"/api/v1/issues/{issue['id']}/feedback", json={"satisfied": False, "comment": "没解决"})
+    reply = await world["owner"].post(
+        f"/api/v1/issues/{issue['id']}/feedback", json={"satisfied": False, "comment": "没解决"}
+    )
     assert reply.status_code == 200
     body = reply.json()
     assert body["status"] == "assigned" and body["resolution"] is None and body["satisfied"] is False
@@ -148,8 +150,20 @@ async def test_assign_from_open_needs_a_department_and_takes_a_deadline(world):
     assert issue["status"] == "open"
     missing = await act(world["secretary"], issue["id"], "assign")
     assert missing.status_code == 422 and missing.json()["code"] == "department_required"
-    past = await act(world["secretary"], issue["id"], "assign", department_id=world["department_id"], due_at="2020-01-01T00:00:00+08:00")
+    past = await act(
+        world["secretary"],
+        issue["id"],
+        "assign",
+        department_id=world["department_id"],
+        due_at="2020-01-01T00:00:00+08:00",
+    )
     assert past.status_code == 422
-    ok = await act(world["secretary"], issue["id"], "assign", department_id=world["department_id"], due_at="2026-03-20T18:00:00+08:00")
+    ok = await act(
+        world["secretary"],
+        issue["id"],
+        "assign",
+        department_id=world["department_id"],
+        due_at="2026-03-20T18:00:00+08:00",
+    )
     assert ok.status_code == 200 and ok.json()["due_at"].startswith("2026-03-20T10:00:00")
     assert ok.json()["disposition"] == "assigned" and ok.json()["assigned_at"]

@@ -83,8 +83,18 @@ async def test_who_sees_what(matrix, who):
 
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("admin", 201), ("secretary", 201), ("leader", 201), ("owner1", 201), ("teammate", 201),
-     ("other_leader", 403), ("owner3", 403), ("staff_d1", 403), ("service_staff", 403), ("admin_b", 403)],
+    [
+        ("admin", 201),
+        ("secretary", 201),
+        ("leader", 201),
+        ("owner1", 201),
+        ("teammate", 201),
+        ("other_leader", 403),
+        ("owner3", 403),
+        ("staff_d1", 403),
+        ("service_staff", 403),
+        ("admin_b", 403),
+    ],
 )
 async def test_who_may_file_an_issue_for_enterprise_1(matrix, who, status):
     issues, callers = matrix

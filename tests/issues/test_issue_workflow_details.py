@@ -40,7 +40,9 @@ async def test_on_spot_issue_reopens_as_open_and_is_dispatched(factory):
     secretary = await factory.user("secretary")
     department = await factory.department()
     owner = await factory.user("entrepreneur")
-    issue = (await post_issue(secretary, owner.actor.enterprise_id, disposition="on_spot", resolution="现场解答")).json()
+    issue = (
+        await post_issue(secretary, owner.actor.enterprise_id, disposition="on_spot", resolution="现场解答")
+    ).json()
     assert issue["status"] == "resolved" and issue["resolution"] == "现场解答"
     reopened = (await owner.post(f"/api/v1/issues/{issue['id']}/feedback", json={"satisfied": False})).json()
     assert reopened["status"] == "open" and reopened["due_at"] is None and reopened["resolution"] is None

@@ -67,7 +67,9 @@ async def test_existing_departments_become_city_level(tmp_path):
     url = await _scratch_postgres(test_url) if test_url.startswith("postgres") else f"sqlite:///{tmp_path / 'old.db'}"
     try:
         env = os.environ | {"DATABASE_URL": url, "DATA_DIR": str(tmp_path)}
-        out = subprocess.run([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout.splitlines()[-1]) == [
             {"name": "市税务局", "district": None},

@@ -78,7 +78,9 @@ async def test_bad_enterprise_input_is_422(factory, body):
 async def test_patch_updates_only_given_fields(factory):
     admin = await factory.user("admin")
     created = (await admin.post(ENTERPRISES, json=enterprise())).json()
-    r = await admin.patch(f"{ENTERPRISES}/{created['id']}", json={"address": "五四路 1 号", "latitude": 26.1, "longitude": 119.3})
+    r = await admin.patch(
+        f"{ENTERPRISES}/{created['id']}", json={"address": "五四路 1 号", "latitude": 26.1, "longitude": 119.3}
+    )
     assert r.status_code == 200
     assert r.json()["address"] == "五四路 1 号" and r.json()["name"] == created["name"]
     bad = await admin.patch(f"{ENTERPRISES}/{created['id']}", json={"credit_code": "91350100M000100Y44"})
@@ -151,6 +153,7 @@ async def test_search_by_name(factory):
 
 # -- departments, service points, chambers ------------------------------------------------------
 
+
 async def test_departments(factory):
     admin = await factory.user("admin")
     r = await admin.post("/api/v1/departments", json={"name": "市发改委"})
@@ -158,7 +161,13 @@ async def test_departments(factory):
     assert (await admin.post("/api/v1/departments", json={"name": "市发改委"})).status_code == 409
     assert (await admin.post("/api/v1/departments", json={"name": ""})).status_code == 422
     assert await Department.count() == 1
-    for role, status in (("secretary", 200), ("leader", 200), ("department", 200), ("entrepreneur", 403), ("service_staff", 403)):
+    for role, status in (
+        ("secretary", 200),
+        ("leader", 200),
+        ("department", 200),
+        ("entrepreneur", 403),
+        ("service_staff", 403),
+    ):
         caller = await factory.user(role)
         assert (await caller.get("/api/v1/departments")).status_code == status
         assert (await caller.post("/api/v1/departments", json={"name": f"x{role}"})).status_code == 403
@@ -166,7 +175,10 @@ async def test_departments(factory):
 
 async def test_service_points(factory):
     admin = await factory.user("admin")
-    r = await admin.post("/api/v1/service-points", json={"name": "省立医院", "service": "medical", "district": "鼓楼区", "address": "东街"})
+    r = await admin.post(
+        "/api/v1/service-points",
+        json={"name": "省立医院", "service": "medical", "district": "鼓楼区", "address": "东街"},
+    )
     assert r.status_code == 201 and r.json()["service"] == "medical"
     bad = await admin.post("/api/v1/service-points", json={"name": "x", "service": "spa", "district": "鼓楼区"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "service"
@@ -179,7 +191,9 @@ async def test_service_points(factory):
     assert [p["id"] for p in mine] == [staff.actor.service_point_id]
     holder = await factory.user("entrepreneur", district="台江区")
     assert len((await holder.get("/api/v1/service-points")).json()["items"]) == 3
-    assert (await holder.post("/api/v1/service-points", json={"name": "x", "service": "legal", "district": "鼓楼区"})).status_code == 403
+    assert (
+        await holder.post("/api/v1/service-points", json={"name": "x", "service": "legal", "district": "鼓楼区"})
+    ).status_code == 403
 
 
 async def test_chambers(factory):

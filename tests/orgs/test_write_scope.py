@@ -64,7 +64,9 @@ async def test_department_staff_take_their_departments_district(factory):
     scoped_admin = await factory.user("admin", district=HOME)
     district_department = await factory.department(district=HOME)
     city_department = await factory.department()
-    r = await scoped_admin.post(USERS, json=account("department", username="d.home", department_id=district_department.id))
+    r = await scoped_admin.post(
+        USERS, json=account("department", username="d.home", department_id=district_department.id)
+    )
     assert r.status_code == 201 and r.json()["district"] == HOME, r.text
     r = await city_admin.post(USERS, json=account("department", username="d.city", department_id=city_department.id))
     assert r.status_code == 201 and r.json()["district"] is None, r.text

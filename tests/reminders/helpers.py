@@ -95,7 +95,9 @@ def verify(request: dict[str, Any], secret: str = SECRET) -> bool:
     return hmac.compare_digest(expected, request["headers"].get("X-Signature", ""))
 
 
-def reminder(n: int, recipients: list[str], *, urgent: bool = False, event: s.Event = s.Event.ISSUE_OVERDUE) -> s.Reminder:
+def reminder(
+    n: int, recipients: list[str], *, urgent: bool = False, event: s.Event = s.Event.ISSUE_OVERDUE
+) -> s.Reminder:
     return s.Reminder(
         rule="test_rule",
         subject_id=f"subject-{n}",

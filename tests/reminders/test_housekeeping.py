@@ -21,18 +21,33 @@ H, D = dt.timedelta(hours=1), dt.timedelta(days=1)
 
 
 def presentation(expires_at: dt.datetime) -> UsedPresentation:
-    return UsedPresentation(id=new_id(), jti=uuid.uuid4().hex, card_id=uuid.uuid4(), used_at=expires_at - H,
-                            expires_at=expires_at)
+    return UsedPresentation(
+        id=new_id(), jti=uuid.uuid4().hex, card_id=uuid.uuid4(), used_at=expires_at - H, expires_at=expires_at
+    )
 
 
 def refresh_link(user_id: str, expires_at: dt.datetime) -> RefreshToken:
-    return RefreshToken(id=new_id(), user_id=uuid.UUID(user_id), family_id=uuid.uuid4(), token_hash=uuid.uuid4().hex,
-                        created_at=expires_at - 30 * D, expires_at=expires_at, used_at=expires_at - 29 * D)
+    return RefreshToken(
+        id=new_id(),
+        user_id=uuid.UUID(user_id),
+        family_id=uuid.uuid4(),
+        token_hash=uuid.uuid4().hex,
+        created_at=expires_at - 30 * D,
+        expires_at=expires_at,
+        used_at=expires_at - 29 * D,
+    )
 
 
 def idempotency_record(created_at: dt.datetime) -> IdempotencyRecord:
-    return IdempotencyRecord(id=new_id(), user_id=uuid.uuid4(), key=uuid.uuid4().hex, fingerprint="f" * 64,
-                             status_code=201, body="{}", created_at=created_at)
+    return IdempotencyRecord(
+        id=new_id(),
+        user_id=uuid.uuid4(),
+        key=uuid.uuid4().hex,
+        fingerprint="f" * 64,
+        status_code=201,
+        body="{}",
+        created_at=created_at,
+    )
 
 
 def failure(at: dt.datetime, key: str = "user:someone") -> LoginFailure:
@@ -46,9 +61,15 @@ async def ids(table) -> set:
 async def test_the_purge_deletes_old_rows_and_keeps_recent_ones(factory):
     user = await factory.user("admin")
     old_presentation, kept_presentation, live_presentation = (
-        presentation(NOW - 25 * H), presentation(NOW - 23 * H), presentation(NOW + dt.timedelta(seconds=30)))
+        presentation(NOW - 25 * H),
+        presentation(NOW - 23 * H),
+        presentation(NOW + dt.timedelta(seconds=30)),
+    )
     old_link, kept_link, live_link = (
-        refresh_link(user.id, NOW - 2 * D), refresh_link(user.id, NOW - H), refresh_link(user.id, NOW + 29 * D))
+        refresh_link(user.id, NOW - 2 * D),
+        refresh_link(user.id, NOW - H),
+        refresh_link(user.id, NOW + 29 * D),
+    )
     old_key, kept_key = idempotency_record(NOW - 8 * D), idempotency_record(NOW - 6 * D)
     old_failure, kept_failure, recent_failure = failure(NOW - 25 * H), failure(NOW - 23 * H), failure(NOW - H / 60)
     await UsedPresentation.insert(old_presentation, kept_presentation, live_presentation)
@@ -109,8 +130,15 @@ async def test_the_cli_purges_and_says_what_it_deleted():
     await LoginFailure.insert(old, recent)
     await IdempotencyRecord.insert(idempotency_record(now - 30 * D))
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, "-m", "backend", "purge"], cwd=root, env=os.environ.copy(),
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "backend", "purge"],
+        cwd=root,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     deleted = json.loads(done.stdout)["deleted"]
     assert deleted == {"card_used_presentations": 0, "refresh_tokens": 0, "idempotency_records": 1, "login_failures": 1}
     assert await ids(LoginFailure) == {recent.id}

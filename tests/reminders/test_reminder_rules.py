@@ -53,8 +53,15 @@ async def test_across_the_national_day_holiday(factory):
     staff = await factory.user("department")
     enterprise = await factory.enterprise()
     leader = await factory.user("leader", district="鼓楼区")
-    await admin.post("/api/v1/assignments", json={
-        "enterprise_id": enterprise.id, "leader_id": leader.id, "team": [], "mechanism": {"visit_interval_days": 365}})
+    await admin.post(
+        "/api/v1/assignments",
+        json={
+            "enterprise_id": enterprise.id,
+            "leader_id": leader.id,
+            "team": [],
+            "mechanism": {"visit_interval_days": 365},
+        },
+    )
     clock.set_now(shanghai(2026, 9, 20, 10, 0))
     near = await w.issue(admin, enterprise.id, staff.actor.department_id, dt.date(2026, 10, 8), "节后到期")
     late = await w.issue(admin, enterprise.id, staff.actor.department_id, dt.date(2026, 9, 30), "节前到期")
@@ -78,9 +85,18 @@ async def test_a_visit_moves_the_next_visit_reminder(factory):
     clock.set_now(shanghai(2026, 12, 1, 10, 0))
     [item] = (await sweep(rules=[rules.visit_overdue])).sent
     assert (item.subject_id, item.occasion) == (world.ids["assignment"], "2026-12-01")
-    r = await world.leader.post("/api/v1/visits", json={
-        "enterprise_id": world.enterprise_id, "visited_at": clock.now().isoformat(), "summary": "走访",
-        "attendees": [], "financing_coordinated": "0", "hires_helped": 0, "issues": []})
+    r = await world.leader.post(
+        "/api/v1/visits",
+        json={
+            "enterprise_id": world.enterprise_id,
+            "visited_at": clock.now().isoformat(),
+            "summary": "走访",
+            "attendees": [],
+            "financing_coordinated": "0",
+            "hires_helped": 0,
+            "issues": [],
+        },
+    )
     assert r.status_code == 201, r.text
     clock.set_now(shanghai(2026, 12, 30, 10, 0))
     assert (await sweep(rules=[rules.visit_overdue])).sent == []
@@ -93,7 +109,9 @@ async def test_a_renewed_card_is_reminded_again_before_its_new_date_and_a_revoke
     world = await w.build(factory)
     [item] = (await sweep(rules=[rules.card_expiring])).sent
     assert item.recipients == 2
-    r = await world.admin.post(f"/api/v1/cards/{world.ids['card']}/renew", json={"valid_until": "2027-01-05T00:00:00+08:00"})
+    r = await world.admin.post(
+        f"/api/v1/cards/{world.ids['card']}/renew", json={"valid_until": "2027-01-05T00:00:00+08:00"}
+    )
     assert r.status_code == 200, r.text
     clock.set_now(shanghai(2026, 12, 10, 10, 0))
     [again] = (await sweep(rules=[rules.card_expiring])).sent
@@ -111,7 +129,9 @@ async def test_revoking_a_card_sends_one_signed_card_revoked_webhook(factory, mo
         await subscribe(world.admin, receiver.url, ["card.revoked"])
         r = await world.admin.post(f"/api/v1/cards/{world.ids['card']}/revoke", json={"reason": "列入严重失信名单"})
         assert r.status_code == 200
-        assert (await world.admin.post(f"/api/v1/cards/{world.ids['card']}/revoke", json={"reason": "again"})).status_code == 409
+        assert (
+            await world.admin.post(f"/api/v1/cards/{world.ids['card']}/revoke", json={"reason": "again"})
+        ).status_code == 409
         run = (await world.admin.post("/api/v1/admin/reminders/run")).json()
     assert run["webhooks"]["delivered"] == 1
     [request] = receiver.requests
@@ -135,12 +155,23 @@ async def test_the_digest_goes_weekly_to_secretaries_with_unresolved_issues_in_t
 async def test_a_chamber_plan_on_pace_is_left_alone(factory):
     world = await w.build(factory)
     chamber = await factory.chamber(district="鼓楼区")
-    r = await world.admin.post("/api/v1/chamber-plans", json={
-        "leader_id": world.leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 2})
+    r = await world.admin.post(
+        "/api/v1/chamber-plans",
+        json={"leader_id": world.leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 2},
+    )
     assert r.status_code == 201, r.text
-    r = await world.leader.post("/api/v1/visits", json={
-        "chamber_id": chamber.id, "visited_at": clock.now().isoformat(), "summary": "商会座谈",
-        "attendees": [], "financing_coordinated": "0", "hires_helped": 0, "issues": []})
+    r = await world.leader.post(
+        "/api/v1/visits",
+        json={
+            "chamber_id": chamber.id,
+            "visited_at": clock.now().isoformat(),
+            "summary": "商会座谈",
+            "attendees": [],
+            "financing_coordinated": "0",
+            "hires_helped": 0,
+            "issues": [],
+        },
+    )
     assert r.status_code == 201, r.text  # 1 of 2 by December: on pace (2 x 11/12 rounds down to 1)
     clock.set_now(shanghai(2026, 1, 20, 10, 0))  # January: no whole month gone yet
     assert (await sweep(rules=[rules.chamber_plan_behind])).sent == []
@@ -151,8 +182,15 @@ async def test_a_chamber_plan_on_pace_is_left_alone(factory):
 
 async def test_every_rule_queues_one_delivery_per_subscription(factory):
     world = await w.build(factory)
-    events = ["issue.due_soon", "issue.overdue", "issue.escalated", "visit.overdue", "card.expiring",
-              "chamber_plan.behind", "issues.digest"]
+    events = [
+        "issue.due_soon",
+        "issue.overdue",
+        "issue.escalated",
+        "visit.overdue",
+        "card.expiring",
+        "chamber_plan.behind",
+        "issues.digest",
+    ]
     await subscribe(world.admin, "https://one.example.com/hook", events)
     await subscribe(world.admin, "https://two.example.com/hook", ["issue.overdue"])
     await sweep()

@@ -21,8 +21,13 @@ async def subscribe(*events: str, url: str = "http://127.0.0.1:9/hook") -> None:
 
     await WebhookSubscription.insert(
         WebhookSubscription(
-            id=new_id(), url=url, events=msgspec.json.encode(list(events)).decode(), secret=SECRET,
-            format="json", active=True, created_at=clock.now(),
+            id=new_id(),
+            url=url,
+            events=msgspec.json.encode(list(events)).decode(),
+            secret=SECRET,
+            format="json",
+            active=True,
+            created_at=clock.now(),
         )
     )
 
@@ -37,7 +42,10 @@ async def test_a_sweep_notifies_each_recipient_and_queues_one_delivery_per_subsc
 
     result = await sweep(rules=[rule])
 
-    assert [(i.subject_id, i.recipients, i.deliveries) for i in result.sent] == [("subject-1", 2, 2), ("subject-2", 1, 2)]
+    assert [(i.subject_id, i.recipients, i.deliveries) for i in result.sent] == [
+        ("subject-1", 2, 2),
+        ("subject-2", 1, 2),
+    ]
     assert await Notification.count().where(Notification.user_id == a.id) == 1
     assert await Notification.count().where(Notification.user_id == b.id) == 2
     assert await WebhookDelivery.count() == 4
@@ -174,6 +182,12 @@ def test_the_cli_runs_one_sweep(tmp_path):
     root = Path(__file__).resolve().parents[2]
     env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "DATA_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-m", "backend", "migrate"], cwd=root, env=env, check=True, capture_output=True)
-    out = subprocess.run([sys.executable, "-m", "backend", "reminders", "run"], cwd=root, env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "backend", "reminders", "run"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert json.loads(out)["sweep"]["sent"] == []

@@ -41,9 +41,19 @@ async def test_two_servers_with_schedulers_send_each_reminder_once(factory, monk
     world = await w.build(factory)
     expected = w.expected(world)
     with Receiver() as receiver:
-        await subscribe(world.admin, receiver.url + "/hook", [
-            "issue.due_soon", "issue.overdue", "issue.escalated", "visit.overdue", "card.expiring",
-            "chamber_plan.behind", "issues.digest"])
+        await subscribe(
+            world.admin,
+            receiver.url + "/hook",
+            [
+                "issue.due_soon",
+                "issue.overdue",
+                "issue.escalated",
+                "visit.overdue",
+                "card.expiring",
+                "chamber_plan.behind",
+                "issues.digest",
+            ],
+        )
         env = os.environ | {
             "REMINDER_INTERVAL_SECONDS": "1",
             "GREENCARD_FAKE_NOW": clock.now().isoformat(),
@@ -57,14 +67,19 @@ async def test_two_servers_with_schedulers_send_each_reminder_once(factory, monk
             await asyncio.gather(*(s.ready(deadline) for s in servers))
             headers = world.admin.headers
             async with httpx.AsyncClient(timeout=30) as client:
-                replies = await asyncio.gather(*(
-                    client.post(s.url + "/api/v1/admin/reminders/run", headers=headers)
-                    for s in servers for _ in range(3)
-                ))
+                replies = await asyncio.gather(
+                    *(
+                        client.post(s.url + "/api/v1/admin/reminders/run", headers=headers)
+                        for s in servers
+                        for _ in range(3)
+                    )
+                )
                 assert all(r.status_code == 200 for r in replies), [r.text for r in replies]
                 await settle(len(expected), receiver, time.monotonic() + 60)
                 # More runs, by hand and by the timetable: nothing new.
-                await asyncio.gather(*(client.post(s.url + "/api/v1/admin/reminders/run", headers=headers) for s in servers))
+                await asyncio.gather(
+                    *(client.post(s.url + "/api/v1/admin/reminders/run", headers=headers) for s in servers)
+                )
         finally:
             for server in servers:
                 server.stop()

@@ -102,10 +102,17 @@ async def test_the_operator_allows_intranet_receivers_by_name_address_or_range(f
 async def insert_subscription(url: str) -> str:
     """A subscription stored without the creation check (made before the rule, or by hand)."""
     hook_id = new_id()
-    await WebhookSubscription.insert(WebhookSubscription(
-        id=hook_id, url=url, events=msgspec.json.encode(["card.revoked"]).decode(), secret=SECRET,
-        format="json", active=True, created_at=clock.now(),
-    ))
+    await WebhookSubscription.insert(
+        WebhookSubscription(
+            id=hook_id,
+            url=url,
+            events=msgspec.json.encode(["card.revoked"]).decode(),
+            secret=SECRET,
+            format="json",
+            active=True,
+            created_at=clock.now(),
+        )
+    )
     return str(hook_id)
 
 
@@ -161,10 +168,19 @@ async def test_a_delivery_goes_to_the_address_that_was_checked_and_still_names_t
 @pytest.mark.parametrize(
     ("host", "public"),
     [
-        ("93.184.216.34", True), ("2606:2800:220:1:248:1893:25c8:1946", True), ("8.8.8.8", True),
-        ("127.0.0.1", False), ("10.1.2.3", False), ("100.64.0.1", False), ("169.254.0.1", False),
-        ("::1", False), ("fc00::1", False), ("::ffff:10.0.0.1", False), ("2002:7f00:1::1", False),
-        ("255.255.255.255", False), ("0.0.0.0", False),
+        ("93.184.216.34", True),
+        ("2606:2800:220:1:248:1893:25c8:1946", True),
+        ("8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("100.64.0.1", False),
+        ("169.254.0.1", False),
+        ("::1", False),
+        ("fc00::1", False),
+        ("::ffff:10.0.0.1", False),
+        ("2002:7f00:1::1", False),
+        ("255.255.255.255", False),
+        ("0.0.0.0", False),
     ],
 )
 def test_which_addresses_are_public(host, public):
@@ -173,8 +189,15 @@ def test_which_addresses_are_public(host, public):
 
 @pytest.mark.parametrize(
     ("host", "address"),
-    [("2130706433", "127.0.0.1"), ("0x7f.1", "127.0.0.1"), ("0177.0.0.1", "127.0.0.1"), ("127.1", "127.0.0.1"),
-     ("[::1]", "::1"), ("example.cn", None), ("robot-1.corp", None)],
+    [
+        ("2130706433", "127.0.0.1"),
+        ("0x7f.1", "127.0.0.1"),
+        ("0177.0.0.1", "127.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("[::1]", "::1"),
+        ("example.cn", None),
+        ("robot-1.corp", None),
+    ],
 )
 def test_literal_addresses_are_read_as_the_resolver_reads_them(host, address):
     found = targets.literal_address(host)

@@ -51,7 +51,9 @@ def fast(monkeypatch):
 
 async def test_admin_subscribes_lists_reads_and_disables_a_webhook(factory):
     admin = await factory.user("admin")
-    r = await admin.post(HOOKS, json=hook("https://robot.example.cn/send?key=abc", ["issue.overdue", "card.expiring"], format="text"))
+    r = await admin.post(
+        HOOKS, json=hook("https://robot.example.cn/send?key=abc", ["issue.overdue", "card.expiring"], format="text")
+    )
     assert r.status_code == 201
     body = r.json()
     assert body["events"] == ["issue.overdue", "card.expiring"] and body["format"] == "text" and body["active"]
@@ -149,7 +151,11 @@ async def test_a_500_is_retried_with_exponential_backoff_then_given_up(factory, 
         await emit()
         assert (await delivery.deliver_due()).retrying == 1
         [row] = await deliveries(admin, hook_id)
-        assert row["status"] == "pending" and row["last_error"] == "receiver answered 5xx" and row["last_status_class"] == "5xx"
+        assert (
+            row["status"] == "pending"
+            and row["last_error"] == "receiver answered 5xx"
+            and row["last_status_class"] == "5xx"
+        )
         assert dt.datetime.fromisoformat(row["next_try_at"]) == clock.now() + dt.timedelta(seconds=30)
         assert (await delivery.deliver_due()).attempted == 0  # not before its time
         clock.set_now(clock.now() + dt.timedelta(seconds=30))

@@ -29,9 +29,15 @@ class World:
 async def issue(admin: Caller, enterprise_id: str, department_id: str, due_on: dt.date, title: str) -> str:
     r = await admin.post(
         "/api/v1/issues",
-        json={"enterprise_id": enterprise_id, "title": title, "description": "企业反映的问题", "category": "land",
-              "disposition": "assigned", "department_id": department_id,
-              "due_at": workdays.end_of_day(due_on).isoformat()},
+        json={
+            "enterprise_id": enterprise_id,
+            "title": title,
+            "description": "企业反映的问题",
+            "category": "land",
+            "disposition": "assigned",
+            "department_id": department_id,
+            "due_at": workdays.end_of_day(due_on).isoformat(),
+        },
     )
     assert r.status_code == 201, r.text
     return r.json()["id"]
@@ -55,22 +61,39 @@ async def build(factory: Factory) -> World:
         enterprise_id=enterprise.id,
         department_id=staff.actor.department_id,
     )
-    r = await admin.post("/api/v1/assignments", json={
-        "enterprise_id": enterprise.id, "leader_id": leader.id, "team": [], "mechanism": {"visit_interval_days": 30}})
+    r = await admin.post(
+        "/api/v1/assignments",
+        json={
+            "enterprise_id": enterprise.id,
+            "leader_id": leader.id,
+            "team": [],
+            "mechanism": {"visit_interval_days": 30},
+        },
+    )
     assert r.status_code == 201, r.text
     world.ids["assignment"] = r.json()["id"]
-    r = await admin.post("/api/v1/cards", json={
-        "holder_id": world.holder.id, "enterprise_id": enterprise.id, "services": ["medical"],
-        "valid_until": shanghai(2026, 12, 20, 23, 59).isoformat()})
+    r = await admin.post(
+        "/api/v1/cards",
+        json={
+            "holder_id": world.holder.id,
+            "enterprise_id": enterprise.id,
+            "services": ["medical"],
+            "valid_until": shanghai(2026, 12, 20, 23, 59).isoformat(),
+        },
+    )
     assert r.status_code == 201, r.text
     world.ids["card"] = r.json()["id"]
     chamber = await factory.chamber(district="鼓楼区")
-    r = await admin.post("/api/v1/chamber-plans", json={
-        "leader_id": leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 12})
+    r = await admin.post(
+        "/api/v1/chamber-plans",
+        json={"leader_id": leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 12},
+    )
     assert r.status_code == 201, r.text
     world.ids["plan"] = r.json()["id"]
     clock.set_now(shanghai(2026, 11, 25, 10, 0))
-    world.ids["late_issue"] = await issue(admin, enterprise.id, world.department_id, dt.date(2026, 12, 2), "用地审批超期")
+    world.ids["late_issue"] = await issue(
+        admin, enterprise.id, world.department_id, dt.date(2026, 12, 2), "用地审批超期"
+    )
     world.ids["near_issue"] = await issue(admin, enterprise.id, world.department_id, dt.date(2026, 12, 10), "用电扩容")
     clock.set_now(WORLD_NOW)
     return world

@@ -34,43 +34,101 @@ class Data:
         return self.ids[key]
 
 
-async def _visit(leader: str, district: str, at: dt.datetime, *, enterprise=None, chamber=None, fen=0, hires=0) -> uuid.UUID:
+async def _visit(
+    leader: str, district: str, at: dt.datetime, *, enterprise=None, chamber=None, fen=0, hires=0
+) -> uuid.UUID:
     row = Visit(
-        id=new_id(), enterprise_id=enterprise, chamber_id=chamber, leader_id=uuid.UUID(leader), logged_by=uuid.UUID(leader),
-        district=district, visited_at=at, summary="走访", financing_fen=fen, hires_helped=hires, created_at=at,
+        id=new_id(),
+        enterprise_id=enterprise,
+        chamber_id=chamber,
+        leader_id=uuid.UUID(leader),
+        logged_by=uuid.UUID(leader),
+        district=district,
+        visited_at=at,
+        summary="走访",
+        financing_fen=fen,
+        hires_helped=hires,
+        created_at=at,
     )
     await Visit.insert(row)
     return row.id
 
 
-async def _issue(enterprise, district, reported, *, disposition=None, status="open", department=None, due=None,
-                 assigned=None, responded=None, resolved=None, satisfied=None, visit=None) -> None:
-    await Issue.insert(Issue(
-        id=new_id(), enterprise_id=uuid.UUID(enterprise), district=district, visit_id=visit, title="问题",
-        description="", category="其他", disposition=disposition, status=status,
-        department_id=uuid.UUID(department) if department else None, due_at=due, reported_at=reported,
-        created_by=uuid.uuid4(), created_at=reported, updated_at=reported, assigned_at=assigned,
-        first_response_at=responded, resolved_at=resolved, closed_at=resolved if status == "closed" else None,
-        satisfied=satisfied, feedback_at=reported if satisfied is not None else None, version=1,
-    ))
+async def _issue(
+    enterprise,
+    district,
+    reported,
+    *,
+    disposition=None,
+    status="open",
+    department=None,
+    due=None,
+    assigned=None,
+    responded=None,
+    resolved=None,
+    satisfied=None,
+    visit=None,
+) -> None:
+    await Issue.insert(
+        Issue(
+            id=new_id(),
+            enterprise_id=uuid.UUID(enterprise),
+            district=district,
+            visit_id=visit,
+            title="问题",
+            description="",
+            category="其他",
+            disposition=disposition,
+            status=status,
+            department_id=uuid.UUID(department) if department else None,
+            due_at=due,
+            reported_at=reported,
+            created_by=uuid.uuid4(),
+            created_at=reported,
+            updated_at=reported,
+            assigned_at=assigned,
+            first_response_at=responded,
+            resolved_at=resolved,
+            closed_at=resolved if status == "closed" else None,
+            satisfied=satisfied,
+            feedback_at=reported if satisfied is not None else None,
+            version=1,
+        )
+    )
 
 
 async def _card(holder: str, enterprise: str, status: str, issued: dt.datetime, valid_until: dt.datetime) -> uuid.UUID:
     k = next(_numbers)
     row = Card(
-        id=new_id(), number=f"GC-T-{k:06d}", holder_id=uuid.UUID(holder), enterprise_id=uuid.UUID(enterprise),
-        services="education,medical", status=status, valid_from=issued, valid_until=valid_until, issued_at=issued,
-        updated_at=issued, status_list=1, status_idx=k,
+        id=new_id(),
+        number=f"GC-T-{k:06d}",
+        holder_id=uuid.UUID(holder),
+        enterprise_id=uuid.UUID(enterprise),
+        services="education,medical",
+        status=status,
+        valid_from=issued,
+        valid_until=valid_until,
+        issued_at=issued,
+        updated_at=issued,
+        status_list=1,
+        status_idx=k,
     )
     await Card.insert(row)
     return row.id
 
 
 async def _redeem(card, point, service: str, at: dt.datetime) -> None:
-    await Redemption.insert(Redemption(
-        id=new_id(), card_id=card, service_point_id=uuid.UUID(point), staff_id=uuid.uuid4(), service=service,
-        token_kind="card", at=at,
-    ))
+    await Redemption.insert(
+        Redemption(
+            id=new_id(),
+            card_id=card,
+            service_point_id=uuid.UUID(point),
+            staff_id=uuid.uuid4(),
+            service=service,
+            token_kind="card",
+            at=at,
+        )
+    )
 
 
 async def march(factory) -> Data:
@@ -84,8 +142,17 @@ async def march(factory) -> Data:
     l2 = await factory.user("leader", display_name="李市长")
     l3 = await factory.user("leader", district=B, display_name="王区长")
     c1, c2 = await factory.chamber(district=B), await factory.chamber(district=A)
-    d.ids |= {"e1": e1.id, "e2": e2.id, "e3": e3.id, "d1": d1.id, "d2": d2.id, "d3": d3.id,
-              "l1": l1.id, "l2": l2.id, "l3": l3.id}
+    d.ids |= {
+        "e1": e1.id,
+        "e2": e2.id,
+        "e3": e3.id,
+        "d1": d1.id,
+        "d2": d2.id,
+        "d3": d3.id,
+        "l1": l1.id,
+        "l2": l2.id,
+        "l3": l3.id,
+    }
 
     v1 = await _visit(l1.id, A, sh(3, 2, 10), enterprise=uuid.UUID(e1.id), fen=1_280_000_005, hires=10)
     v2 = await _visit(l1.id, A, sh(3, 15), enterprise=uuid.UUID(e1.id), hires=2)
@@ -95,26 +162,90 @@ async def march(factory) -> Data:
     await _visit(l2.id, B, sh(3, 10), chamber=uuid.UUID(c1.id))  # toward L2's plan
     await _visit(l1.id, B, sh(3, 11), chamber=uuid.UUID(c1.id))  # L1 has no plan for c1
     for leader, chamber, year, planned in ((l2, c1, 2026, 4), (l1, c2, 2026, 3), (l1, c1, 2025, 9)):
-        await ChamberPlan.insert(ChamberPlan(
-            id=new_id(), leader_id=uuid.UUID(leader.id), chamber_id=uuid.UUID(chamber.id), year=year,
-            planned_visits=planned, created_by=uuid.uuid4(), created_at=sh(1, 1),
-        ))
+        await ChamberPlan.insert(
+            ChamberPlan(
+                id=new_id(),
+                leader_id=uuid.UUID(leader.id),
+                chamber_id=uuid.UUID(chamber.id),
+                year=year,
+                planned_visits=planned,
+                created_by=uuid.uuid4(),
+                created_at=sh(1, 1),
+            )
+        )
 
-    await _issue(e1.id, A, sh(3, 2, 10), disposition="on_spot", status="resolved", resolved=sh(3, 2, 10),
-                 satisfied=True, visit=v1)
-    await _issue(e1.id, A, sh(3, 2, 10), disposition="assigned", status="closed", department=d1.id, due=sh(3, 10, 23, 59),
-                 assigned=sh(3, 2, 10), responded=sh(3, 3, 9), resolved=sh(3, 8), satisfied=False, visit=v1)
-    await _issue(e2.id, A, sh(3, 2, 11), disposition="assigned", status="resolved", department=d1.id, due=sh(3, 5, 23, 59),
-                 assigned=sh(3, 2, 11), responded=sh(3, 4, 9), resolved=sh(3, 7), visit=v2)
-    await _issue(e2.id, A, sh(3, 6, 17), disposition="assigned", status="in_progress", department=d2.id,
-                 due=sh(3, 20, 23, 59), assigned=sh(3, 6, 17), responded=sh(3, 9, 10))
-    await _issue(e3.id, B, sh(3, 31, 10), disposition="assigned", status="assigned", department=d2.id,
-                 due=sh(4, 20, 23, 59), assigned=sh(3, 31, 10), visit=v3)
+    await _issue(
+        e1.id,
+        A,
+        sh(3, 2, 10),
+        disposition="on_spot",
+        status="resolved",
+        resolved=sh(3, 2, 10),
+        satisfied=True,
+        visit=v1,
+    )
+    await _issue(
+        e1.id,
+        A,
+        sh(3, 2, 10),
+        disposition="assigned",
+        status="closed",
+        department=d1.id,
+        due=sh(3, 10, 23, 59),
+        assigned=sh(3, 2, 10),
+        responded=sh(3, 3, 9),
+        resolved=sh(3, 8),
+        satisfied=False,
+        visit=v1,
+    )
+    await _issue(
+        e2.id,
+        A,
+        sh(3, 2, 11),
+        disposition="assigned",
+        status="resolved",
+        department=d1.id,
+        due=sh(3, 5, 23, 59),
+        assigned=sh(3, 2, 11),
+        responded=sh(3, 4, 9),
+        resolved=sh(3, 7),
+        visit=v2,
+    )
+    await _issue(
+        e2.id,
+        A,
+        sh(3, 6, 17),
+        disposition="assigned",
+        status="in_progress",
+        department=d2.id,
+        due=sh(3, 20, 23, 59),
+        assigned=sh(3, 6, 17),
+        responded=sh(3, 9, 10),
+    )
+    await _issue(
+        e3.id,
+        B,
+        sh(3, 31, 10),
+        disposition="assigned",
+        status="assigned",
+        department=d2.id,
+        due=sh(4, 20, 23, 59),
+        assigned=sh(3, 31, 10),
+        visit=v3,
+    )
     await _issue(e3.id, B, sh(3, 12), disposition="transferred", status="transferred")
     await _issue(e3.id, B, sh(3, 13), disposition="redirected", status="redirected")
     await _issue(e1.id, A, sh(3, 1, 0, 0))  # an owner's issue awaiting dispatch, first moment of the period
-    await _issue(e1.id, A, sh(4, 1, 0, 0), disposition="assigned", status="assigned", department=d1.id,
-                 due=sh(4, 3), assigned=sh(4, 1, 0, 0))  # after the period
+    await _issue(
+        e1.id,
+        A,
+        sh(4, 1, 0, 0),
+        disposition="assigned",
+        status="assigned",
+        department=d1.id,
+        due=sh(4, 3),
+        assigned=sh(4, 1, 0, 0),
+    )  # after the period
     await _issue(e3.id, B, sh(2, 28, 23, 59), disposition="on_spot", status="resolved", resolved=sh(2, 28, 23, 59))
 
     h1 = await factory.user("entrepreneur", enterprise_id=e1.id)

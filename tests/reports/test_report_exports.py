@@ -63,8 +63,11 @@ async def test_summary_xlsx_has_one_sheet_per_table_agreeing_with_json(admin):
     assert _cell(summary["协调融资（元）"], "") == data["financing_coordinated"]
     assert summary["过期绿卡"] == data["cards"]["expired"]
 
-    for sheet, path, key in (("按区县", "by-district", "district"), ("按领导", "by-leader", "name"),
-                             ("部门排名", "departments", "name")):
+    for sheet, path, key in (
+        ("按区县", "by-district", "district"),
+        ("按领导", "by-leader", "name"),
+        ("部门排名", "departments", "name"),
+    ):
         rows = list(book[sheet].iter_rows(values_only=True))
         items = (await admin.get(f"/api/v1/reports/{path}", params=PERIOD)).json()["items"]
         assert len(rows) == len(items) + 1
@@ -72,9 +75,9 @@ async def test_summary_xlsx_has_one_sheet_per_table_agreeing_with_json(admin):
         assert all(isinstance(h, str) and h for h in headers)
         for row, item in zip(rows[1:], items):
             values = [v for k, v in item.items() if k not in ("leader_id", "department_id")]
-            assert [_cell(v, like) for v, like in zip(row, values)] == [
-                v if v is not None else None for v in values
-            ], sheet
+            assert [_cell(v, like) for v, like in zip(row, values)] == [v if v is not None else None for v in values], (
+                sheet
+            )
 
 
 @pytest.mark.parametrize("path", ["by-district", "by-leader", "departments"])

@@ -46,7 +46,11 @@ def test_processes_racing_to_create_a_secret_all_read_the_one_whole_secret(tmp_p
     racers, rounds = 8, 60
     done = subprocess.run(
         [sys.executable, "-c", RACE, str(tmp_path), str(racers), str(rounds)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     seen = json.loads(done.stdout)  # one list of `rounds` secrets per racer
     for n in range(rounds):

@@ -97,7 +97,9 @@ async def test_a_storm_of_logins_hashes_at_most_one_password_per_core_at_once(cl
     assert slow_hashing["peak"] == passwords.gate.permits
 
 
-async def test_logins_that_find_no_hashing_slot_in_time_get_503_and_count_for_nothing(client, slow_hashing, monkeypatch):
+async def test_logins_that_find_no_hashing_slot_in_time_get_503_and_count_for_nothing(
+    client, slow_hashing, monkeypatch
+):
     slow_hashing["delay"] = 1.0
     monkeypatch.setattr(service, "settings", dataclasses.replace(settings, login_queue_seconds=0.05))
     permits = passwords.gate.permits
@@ -217,7 +219,9 @@ async def test_forwarded_for_from_a_trusted_proxy_names_the_client(client, monke
 
 
 def test_ipv6_clients_are_counted_per_64_and_mapped_ipv4_as_ipv4():
-    assert network.client_key("2001:db8:1:2:aaaa::1") == network.client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    assert (
+        network.client_key("2001:db8:1:2:aaaa::1") == network.client_key("2001:db8:1:2:ffff::9") == "2001:db8:1:2::/64"
+    )
     assert network.client_key("2001:db8:1:3::1") != network.client_key("2001:db8:1:2::1")
     assert network.client_key("::ffff:198.51.100.4") == "198.51.100.4"
     assert network.client_key("198.51.100.4") == "198.51.100.4"

@@ -36,14 +36,24 @@ from tests.factories import Caller, Factory, credit_code
 HOME, AWAY = "鼓楼区", "台江区"
 NOW = dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.UTC)  # a Wednesday, 16:00 in Shanghai: working hours
 VISITED = "2026-06-10T09:00:00+08:00"
-ROLES = ("admin", "district_admin", "secretary", "leader", "team", "department", "entrepreneur",
-         "service_staff", "anonymous")
+ROLES = (
+    "admin",
+    "district_admin",
+    "secretary",
+    "leader",
+    "team",
+    "department",
+    "entrepreneur",
+    "service_staff",
+    "anonymous",
+)
 WRITE_METHODS = ("post", "put", "patch", "delete")
 TABLES = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]
 _seq = itertools.count(1)
 
 
 # -- the world ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Side:
@@ -85,20 +95,31 @@ class World:
 
     async def card(self, where: str, suspended: bool = False) -> str:
         owner = await self.factory.user("entrepreneur", district=where)
-        card = await self.ok("POST", "/api/v1/cards", json={
-            "holder_id": owner.id, "enterprise_id": owner.actor.enterprise_id, "services": ["medical", "legal"]})
+        card = await self.ok(
+            "POST",
+            "/api/v1/cards",
+            json={"holder_id": owner.id, "enterprise_id": owner.actor.enterprise_id, "services": ["medical", "legal"]},
+        )
         if suspended:
             await self.ok("POST", f"/api/v1/cards/{card['id']}/suspend", json={"reason": "年审未通过"})
         return card["id"]
 
     async def assignment(self, where: str) -> str:
-        body = {"enterprise_id": await self.enterprise(where), "leader_id": self.side(where).leader.id,
-                "mechanism": {"visit_interval_days": 30}}
+        body = {
+            "enterprise_id": await self.enterprise(where),
+            "leader_id": self.side(where).leader.id,
+            "mechanism": {"visit_interval_days": 30},
+        }
         return (await self.ok("POST", "/api/v1/assignments", json=body))["id"]
 
     async def issue(self, where: str, **kw: Any) -> str:
-        body = {"enterprise_id": self.side(where).enterprise_id, "title": "用地审批慢", "description": "",
-                "category": "land", **kw}
+        body = {
+            "enterprise_id": self.side(where).enterprise_id,
+            "title": "用地审批慢",
+            "description": "",
+            "category": "land",
+            **kw,
+        }
         return (await self.ok("POST", "/api/v1/issues", json=body))["id"]
 
     async def visit(self, where: str) -> str:
@@ -107,8 +128,16 @@ class World:
         return (await self.ok("POST", "/api/v1/visits", side.leader, json=body))["id"]
 
     async def notification(self, user_id: str) -> str:
-        row = Notification(id=new_id(), user_id=user_id, rule="issues_digest", event="issues.digest",
-                           subject_type="district", subject_id=HOME, title="本周未办结问题", created_at=clock.now())
+        row = Notification(
+            id=new_id(),
+            user_id=user_id,
+            rule="issues_digest",
+            event="issues.digest",
+            subject_type="district",
+            subject_id=HOME,
+            title="本周未办结问题",
+            created_at=clock.now(),
+        )
         await Notification.insert(row)
         return str(row.id)
 
@@ -118,13 +147,25 @@ async def side(factory: Factory, district: str, admin: Caller) -> Side:
     leader = await factory.user("leader", district=district)
     deputy = await factory.user("leader", district=district)
     owner = await factory.user("entrepreneur", district=district)
-    reply = await admin.post("/api/v1/assignments", json={
-        "enterprise_id": owner.actor.enterprise_id, "leader_id": leader.id, "team": [deputy.id],
-        "mechanism": {"visit_interval_days": 30}})
+    reply = await admin.post(
+        "/api/v1/assignments",
+        json={
+            "enterprise_id": owner.actor.enterprise_id,
+            "leader_id": leader.id,
+            "team": [deputy.id],
+            "mechanism": {"visit_interval_days": 30},
+        },
+    )
     assert reply.status_code == 201, reply.text
-    return Side(district=district, leader=leader, deputy=deputy, owner=owner,
-                staff=await factory.user("department", district=district, department_id=department.id),
-                department_id=department.id, chamber_id=(await factory.chamber(district=district)).id)
+    return Side(
+        district=district,
+        leader=leader,
+        deputy=deputy,
+        owner=owner,
+        staff=await factory.user("department", district=district, department_id=department.id),
+        department_id=department.id,
+        chamber_id=(await factory.chamber(district=district)).id,
+    )
 
 
 @pytest.fixture
@@ -132,8 +173,7 @@ async def world(factory) -> World:
     clock.set_now(NOW)
     admin = await factory.user("admin")
     home, away = await side(factory, HOME, admin), await side(factory, AWAY, admin)
-    w = World(factory=factory, admin=admin, home=home, away=away,
-              city_department_id=(await factory.department()).id)
+    w = World(factory=factory, admin=admin, home=home, away=away, city_department_id=(await factory.department()).id)
     w.callers = {
         "admin": admin,
         "district_admin": await factory.user("admin", district=HOME),
@@ -149,6 +189,7 @@ async def world(factory) -> World:
 
 
 # -- rows -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Call:
@@ -170,8 +211,13 @@ class Row:
     after: Callable[[World], Awaitable[None]] | None = None  # invariants after a granted request
 
 
-def row(cases: dict[str, Maker], *, default: Expect = "403 forbidden_role",
-        after: Callable[[World], Awaitable[None]] | None = None, **by_role: Expect | tuple[Expect, ...]) -> Row:
+def row(
+    cases: dict[str, Maker],
+    *,
+    default: Expect = "403 forbidden_role",
+    after: Callable[[World], Awaitable[None]] | None = None,
+    **by_role: Expect | tuple[Expect, ...],
+) -> Row:
     """A row: unnamed roles get `default` (the role guard), anonymous callers 401."""
     expect = {}
     for role in ROLES:
@@ -188,12 +234,14 @@ HIDDEN = 404  # a path object outside the caller's scope is not found
 def fixed(**parts: Any) -> Maker:
     async def make(w: World, role: str) -> Call:
         return Call(**parts)
+
     return make
 
 
 def fixed_json(body: Callable[[], dict]) -> Maker:
     async def make(w, role):
         return Call(json=body())
+
     return make
 
 
@@ -204,41 +252,65 @@ def caller_of(w: World, role: str) -> Caller:
 # users
 def new_owner(where: str) -> Maker:
     async def make(w, role):
-        return Call(json={"username": f"owner{next(_seq)}", "password": "long-enough-1", "role": "entrepreneur",
-                          "enterprise_id": await w.enterprise(where)})
+        return Call(
+            json={
+                "username": f"owner{next(_seq)}",
+                "password": "long-enough-1",
+                "role": "entrepreneur",
+                "enterprise_id": await w.enterprise(where),
+            }
+        )
+
     return make
 
 
 def new_department_user(which: str) -> Maker:
     async def make(w, role):
         department = {"city": w.city_department_id, "away": w.away.department_id}[which]
-        return Call(json={"username": f"staff{next(_seq)}", "password": "long-enough-1", "role": "department",
-                          "department_id": department})
+        return Call(
+            json={
+                "username": f"staff{next(_seq)}",
+                "password": "long-enough-1",
+                "role": "department",
+                "department_id": department,
+            }
+        )
+
     return make
 
 
 def new_service_staff(where: str) -> Maker:
     async def make(w, role):
         point = await w.factory.service_point(district=where)
-        return Call(json={"username": f"scan{next(_seq)}", "password": "long-enough-1", "role": "service_staff",
-                          "service_point_id": point.id})
+        return Call(
+            json={
+                "username": f"scan{next(_seq)}",
+                "password": "long-enough-1",
+                "role": "service_staff",
+                "service_point_id": point.id,
+            }
+        )
+
     return make
 
 
 def new_secretary(where: str) -> Maker:
-    return fixed_json(lambda: {"username": f"sec{next(_seq)}", "password": "long-enough-1", "role": "secretary",
-                               "district": where})
+    return fixed_json(
+        lambda: {"username": f"sec{next(_seq)}", "password": "long-enough-1", "role": "secretary", "district": where}
+    )
 
 
 # organisations
 def new_enterprise(where: str) -> Maker:
-    return fixed_json(lambda: {"name": f"企业{next(_seq)}", "credit_code": credit_code(900_000 + next(_seq)),
-                               "district": where})
+    return fixed_json(
+        lambda: {"name": f"企业{next(_seq)}", "credit_code": credit_code(900_000 + next(_seq)), "district": where}
+    )
 
 
 def patch_enterprise(where: str, **changes: Any) -> Maker:
     async def make(w, role):
         return Call(path={"enterprise_id": await w.enterprise(where)}, json={"industry": "制造", **changes})
+
     return make
 
 
@@ -251,12 +323,14 @@ def new_card(where: str) -> Maker:
     async def make(w, role):
         owner = await w.factory.user("entrepreneur", district=where)
         return Call(json={"holder_id": owner.id, "enterprise_id": owner.actor.enterprise_id, "services": ["medical"]})
+
     return make
 
 
 def card_action(where: str, body: dict, suspended: bool = False) -> Maker:
     async def make(w, role):
         return Call(path={"card_id": await w.card(where, suspended=suspended)}, json=body)
+
     return make
 
 
@@ -265,20 +339,28 @@ def credential_of(where: str) -> Maker:
         card = await w.card(where)
         token = (await w.ok("GET", f"/api/v1/cards/{card}/credential"))["token"]
         return Call(json={"token": token})
+
     return make
 
 
 # five-ones
 def new_assignment(where: str) -> Maker:
     async def make(w, role):
-        return Call(json={"enterprise_id": await w.enterprise(where), "leader_id": w.side(where).leader.id,
-                          "mechanism": {"visit_interval_days": 30}})
+        return Call(
+            json={
+                "enterprise_id": await w.enterprise(where),
+                "leader_id": w.side(where).leader.id,
+                "mechanism": {"visit_interval_days": 30},
+            }
+        )
+
     return make
 
 
 def on_assignment(where: str, body: Callable[[World], dict] | None = None) -> Maker:
     async def make(w, role):
         return Call(path={"assignment_id": await w.assignment(where)}, json=body(w) if body else None)
+
     return make
 
 
@@ -289,15 +371,33 @@ def handover_to_deputy(where: str) -> Maker:
 def enterprise_visit(where: str) -> Maker:
     async def make(w, role):
         return Call(json={"enterprise_id": w.side(where).enterprise_id, "visited_at": VISITED, "summary": "走访"})
+
     return make
 
 
 def chamber_visit(chamber_in: str, issue_of: str | None = None) -> Maker:
     async def make(w, role):
-        issues = [] if issue_of is None else [{"enterprise_id": w.side(issue_of).enterprise_id, "title": "融资难",
-                                               "description": "", "category": "finance"}]
-        return Call(json={"chamber_id": w.side(chamber_in).chamber_id, "visited_at": VISITED, "summary": "走访商会",
-                          "issues": issues})
+        issues = (
+            []
+            if issue_of is None
+            else [
+                {
+                    "enterprise_id": w.side(issue_of).enterprise_id,
+                    "title": "融资难",
+                    "description": "",
+                    "category": "finance",
+                }
+            ]
+        )
+        return Call(
+            json={
+                "chamber_id": w.side(chamber_in).chamber_id,
+                "visited_at": VISITED,
+                "summary": "走访商会",
+                "issues": issues,
+            }
+        )
+
     return make
 
 
@@ -305,34 +405,47 @@ def photo_on_visit(where: str) -> Maker:
     async def make(w, role):
         image = io.BytesIO()
         Image.new("RGB", (64, 48), (10, 120, 200)).save(image, format="PNG")
-        return Call(path={"visit_id": await w.visit(where)}, files={"file": ("photo.png", image.getvalue(), "image/png")})
+        return Call(
+            path={"visit_id": await w.visit(where)}, files={"file": ("photo.png", image.getvalue(), "image/png")}
+        )
+
     return make
 
 
 def chamber_plan(where: str) -> Maker:
     """A leader plans for themselves; admins for the district's leader. A fresh chamber each time."""
+
     async def make(w, role):
         caller = caller_of(w, role)
         leader = caller.id if caller.actor.role == "leader" else w.side(where).leader.id
         chamber = await w.factory.chamber(district=where)
         return Call(json={"leader_id": leader, "chamber_id": chamber.id, "year": 2026, "planned_visits": 4})
+
     return make
 
 
 # issues
 def new_issue(where: str, department: str | None = None) -> Maker:
     async def make(w, role):
-        body = {"enterprise_id": w.home.enterprise_id if department else w.side(where).enterprise_id,
-                "title": "融资难", "description": "", "category": "finance"}
+        body = {
+            "enterprise_id": w.home.enterprise_id if department else w.side(where).enterprise_id,
+            "title": "融资难",
+            "description": "",
+            "category": "finance",
+        }
         if department:
-            body |= {"disposition": "assigned",
-                     "department_id": {"city": w.city_department_id, "away": w.away.department_id}[department]}
+            body |= {
+                "disposition": "assigned",
+                "department_id": {"city": w.city_department_id, "away": w.away.department_id}[department],
+            }
         return Call(json=body)
+
     return make
 
 
 def transition(where: str, department_out: bool = False) -> Maker:
     """Staff who dispatch assign an open issue; department staff start one assigned to a department."""
+
     async def make(w, role):
         side = w.side(where)
         if role == "department":
@@ -343,6 +456,7 @@ def transition(where: str, department_out: bool = False) -> Maker:
         issue = await w.issue(where)
         target = w.away.department_id if department_out else side.department_id
         return Call(path={"issue_id": issue}, json={"action": "assign", "department_id": target})
+
     return make
 
 
@@ -350,6 +464,7 @@ def feedback_on(where: str) -> Maker:
     async def make(w, role):
         issue = await w.issue(where, disposition="on_spot")
         return Call(path={"issue_id": issue}, json={"satisfied": False, "comment": "没解决"})
+
     return make
 
 
@@ -358,6 +473,7 @@ def notification_of(whose: str) -> Maker:
     async def make(w, role):
         owner = caller_of(w, role) if whose == "own" else w.away.leader
         return Call(path={"notification_id": await w.notification(owner.id)})
+
     return make
 
 
@@ -366,31 +482,44 @@ def inbox_of_caller_and_another() -> Maker:
         await w.notification(caller_of(w, role).id)
         await w.notification(w.away.leader.id)
         return Call()
+
     return make
 
 
 async def others_inbox_untouched(w: World) -> None:
-    unread = await Notification.count().where((Notification.user_id == w.away.leader.id) & Notification.read_at.is_null())
+    unread = await Notification.count().where(
+        (Notification.user_id == w.away.leader.id) & Notification.read_at.is_null()
+    )
     assert unread == await Notification.count().where(Notification.user_id == w.away.leader.id)
 
 
-WEBHOOK = {"url": "https://robot.example.cn/send?key=abc", "events": ["issue.overdue"],
-           "secret": "a-test-secret-of-32-characters!!"}
+WEBHOOK = {
+    "url": "https://robot.example.cn/send?key=abc",
+    "events": ["issue.overdue"],
+    "secret": "a-test-secret-of-32-characters!!",
+}
 
 
 def existing_webhook() -> Maker:
     async def make(w, role):
         return Call(path={"webhook_id": (await w.ok("POST", "/api/v1/webhooks", json=WEBHOOK))["id"]})
+
     return make
 
 
 def overdue_issue() -> Maker:
     """Something the sweep must remind of: a HOME issue past its deadline (urgent, any hour)."""
+
     async def make(w, role):
-        await w.issue(HOME, disposition="assigned", department_id=w.home.department_id,
-                      reported_at=(NOW - dt.timedelta(days=20)).isoformat(),
-                      due_at=(NOW - dt.timedelta(days=1)).isoformat())
+        await w.issue(
+            HOME,
+            disposition="assigned",
+            department_id=w.home.department_id,
+            reported_at=(NOW - dt.timedelta(days=20)).isoformat(),
+            due_at=(NOW - dt.timedelta(days=1)).isoformat(),
+        )
         return Call()
+
     return make
 
 
@@ -398,6 +527,7 @@ def overdue_issue() -> Maker:
 def credentials() -> Maker:
     async def make(w, role):
         return Call(json={"username": caller_of(w, role).actor.username, "password": "correct-horse-1"})
+
     return make
 
 
@@ -405,6 +535,7 @@ def refresh_token() -> Maker:
     async def make(w, role):
         pair = await w.factory.client.post("/api/v1/auth/login", json=(await credentials()(w, role)).json)
         return Call(json={"refresh_token": pair.json()["refresh_token"]})
+
     return make
 
 
@@ -418,109 +549,180 @@ ROWS: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/auth/refresh"): row({"own": refresh_token()}, default=200, anonymous=200),
     # Holding the refresh token is the authority to end its chain (the app's sign-out).
     ("POST", "/api/v1/auth/logout"): row({"own": refresh_token()}, default=204, anonymous=204),
-
     ("POST", "/api/v1/users"): row(
-        {"in": new_owner(HOME), "owner_of_away_enterprise": new_owner(AWAY),
-         "staff_of_away_department": new_department_user("away"),
-         "staff_of_city_department": new_department_user("city"),
-         "staff_of_away_point": new_service_staff(AWAY), "away_secretary": new_secretary(AWAY)},
-        admin=201, district_admin=(201, OUT, OUT, OUT, OUT, OUT)),
+        {
+            "in": new_owner(HOME),
+            "owner_of_away_enterprise": new_owner(AWAY),
+            "staff_of_away_department": new_department_user("away"),
+            "staff_of_city_department": new_department_user("city"),
+            "staff_of_away_point": new_service_staff(AWAY),
+            "away_secretary": new_secretary(AWAY),
+        },
+        admin=201,
+        district_admin=(201, OUT, OUT, OUT, OUT, OUT),
+    ),
     ("POST", "/api/v1/enterprises"): row(
-        {"in": new_enterprise(HOME), "out": new_enterprise(AWAY)}, admin=201, district_admin=(201, OUT)),
+        {"in": new_enterprise(HOME), "out": new_enterprise(AWAY)}, admin=201, district_admin=(201, OUT)
+    ),
     ("PATCH", "/api/v1/enterprises/{enterprise_id}"): row(
-        {"in": patch_enterprise(HOME), "out": patch_enterprise(AWAY), "move_out": patch_enterprise(HOME, district=AWAY)},
-        admin=200, district_admin=(200, HIDDEN, OUT)),
+        {
+            "in": patch_enterprise(HOME),
+            "out": patch_enterprise(AWAY),
+            "move_out": patch_enterprise(HOME, district=AWAY),
+        },
+        admin=200,
+        district_admin=(200, HIDDEN, OUT),
+    ),
     ("POST", "/api/v1/departments"): row(
-        {"in": named("部门", district=HOME), "out": named("部门", district=AWAY), "city_level": named("部门", district=None)},
-        admin=201, district_admin=(201, OUT, OUT)),
+        {
+            "in": named("部门", district=HOME),
+            "out": named("部门", district=AWAY),
+            "city_level": named("部门", district=None),
+        },
+        admin=201,
+        district_admin=(201, OUT, OUT),
+    ),
     ("POST", "/api/v1/service-points"): row(
         {"in": named("服务点", service="legal", district=HOME), "out": named("服务点", service="legal", district=AWAY)},
-        admin=201, district_admin=(201, OUT)),
+        admin=201,
+        district_admin=(201, OUT),
+    ),
     ("POST", "/api/v1/chambers"): row(
-        {"in": named("商会", district=HOME), "out": named("商会", district=AWAY)}, admin=201, district_admin=(201, OUT)),
-
+        {"in": named("商会", district=HOME), "out": named("商会", district=AWAY)}, admin=201, district_admin=(201, OUT)
+    ),
     ("POST", "/api/v1/cards"): row({"in": new_card(HOME), "out": new_card(AWAY)}, admin=201, district_admin=(201, OUT)),
     ("POST", "/api/v1/cards/{card_id}/suspend"): row(
         {"in": card_action(HOME, {"reason": "年审"}), "out": card_action(AWAY, {"reason": "年审"})},
-        admin=200, district_admin=(200, HIDDEN)),
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     ("POST", "/api/v1/cards/{card_id}/reinstate"): row(
-        {"in": card_action(HOME, {"reason": "复核"}, suspended=True), "out": card_action(AWAY, {"reason": "复核"}, suspended=True)},
-        admin=200, district_admin=(200, HIDDEN)),
+        {
+            "in": card_action(HOME, {"reason": "复核"}, suspended=True),
+            "out": card_action(AWAY, {"reason": "复核"}, suspended=True),
+        },
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     ("POST", "/api/v1/cards/{card_id}/revoke"): row(
         {"in": card_action(HOME, {"reason": "失信"}), "out": card_action(AWAY, {"reason": "失信"})},
-        admin=200, district_admin=(200, HIDDEN)),
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     ("POST", "/api/v1/cards/{card_id}/renew"): row(
-        {"in": card_action(HOME, {"valid_until": "2031-01-01T00:00:00+08:00"}),
-         "out": card_action(AWAY, {"valid_until": "2031-01-01T00:00:00+08:00"})},
-        admin=200, district_admin=(200, HIDDEN)),
+        {
+            "in": card_action(HOME, {"valid_until": "2031-01-01T00:00:00+08:00"}),
+            "out": card_action(AWAY, {"valid_until": "2031-01-01T00:00:00+08:00"}),
+        },
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     # A green card is honoured at service points in every district.
     ("POST", "/api/v1/verifications"): row(
-        {"home_card": credential_of(HOME), "away_card": credential_of(AWAY)}, service_staff=200),
-
+        {"home_card": credential_of(HOME), "away_card": credential_of(AWAY)}, service_staff=200
+    ),
     ("POST", "/api/v1/assignments"): row(
-        {"in": new_assignment(HOME), "out": new_assignment(AWAY)}, admin=201, district_admin=(201, OUT)),
+        {"in": new_assignment(HOME), "out": new_assignment(AWAY)}, admin=201, district_admin=(201, OUT)
+    ),
     ("PATCH", "/api/v1/assignments/{assignment_id}"): row(
-        {"in": on_assignment(HOME, lambda w: {"mechanism": {"visit_interval_days": 14}}),
-         "out": on_assignment(AWAY, lambda w: {"mechanism": {"visit_interval_days": 14}})},
-        admin=200, district_admin=(200, HIDDEN)),
+        {
+            "in": on_assignment(HOME, lambda w: {"mechanism": {"visit_interval_days": 14}}),
+            "out": on_assignment(AWAY, lambda w: {"mechanism": {"visit_interval_days": 14}}),
+        },
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     ("POST", "/api/v1/assignments/{assignment_id}/end"): row(
-        {"in": on_assignment(HOME, lambda w: {"reason": "项目完成"}), "out": on_assignment(AWAY, lambda w: {"reason": "项目完成"})},
-        admin=200, district_admin=(200, HIDDEN)),
+        {
+            "in": on_assignment(HOME, lambda w: {"reason": "项目完成"}),
+            "out": on_assignment(AWAY, lambda w: {"reason": "项目完成"}),
+        },
+        admin=200,
+        district_admin=(200, HIDDEN),
+    ),
     ("POST", "/api/v1/assignments/{assignment_id}/handover"): row(
-        {"in": handover_to_deputy(HOME), "out": handover_to_deputy(AWAY)}, admin=200, district_admin=(200, HIDDEN)),
+        {"in": handover_to_deputy(HOME), "out": handover_to_deputy(AWAY)}, admin=200, district_admin=(200, HIDDEN)
+    ),
     # Enterprise visits: the assigned leader and team; chamber visits: leaders, issues of the chamber's district.
     ("POST", "/api/v1/visits"): row(
-        {"in": enterprise_visit(HOME), "away_enterprise": enterprise_visit(AWAY),
-         "home_chamber": chamber_visit(HOME, issue_of=HOME), "home_chamber_issue_of_away_enterprise": chamber_visit(HOME, issue_of=AWAY),
-         "away_chamber": chamber_visit(AWAY)},
+        {
+            "in": enterprise_visit(HOME),
+            "away_enterprise": enterprise_visit(AWAY),
+            "home_chamber": chamber_visit(HOME, issue_of=HOME),
+            "home_chamber_issue_of_away_enterprise": chamber_visit(HOME, issue_of=AWAY),
+            "away_chamber": chamber_visit(AWAY),
+        },
         admin=(NOT_ASSIGNED, NOT_ASSIGNED, LEADERS_ONLY, LEADERS_ONLY, LEADERS_ONLY),
         district_admin=(NOT_ASSIGNED, NOT_ASSIGNED, LEADERS_ONLY, LEADERS_ONLY, LEADERS_ONLY),
         secretary=(NOT_ASSIGNED, NOT_ASSIGNED, LEADERS_ONLY, LEADERS_ONLY, LEADERS_ONLY),
         department=(NOT_ASSIGNED, NOT_ASSIGNED, LEADERS_ONLY, LEADERS_ONLY, LEADERS_ONLY),
         leader=(201, NOT_ASSIGNED, 201, OUT, OUT),
-        team=(201, NOT_ASSIGNED, 201, OUT, OUT)),
+        team=(201, NOT_ASSIGNED, 201, OUT, OUT),
+    ),
     ("POST", "/api/v1/visits/{visit_id}/photos"): row(
         {"in": photo_on_visit(HOME), "out": photo_on_visit(AWAY)},
-        admin="403 not_visit_team", district_admin=("403 not_visit_team", HIDDEN),
-        secretary=("403 not_visit_team", HIDDEN), department=HIDDEN, leader=(201, HIDDEN), team=(201, HIDDEN)),
+        admin="403 not_visit_team",
+        district_admin=("403 not_visit_team", HIDDEN),
+        secretary=("403 not_visit_team", HIDDEN),
+        department=HIDDEN,
+        leader=(201, HIDDEN),
+        team=(201, HIDDEN),
+    ),
     ("POST", "/api/v1/chamber-plans"): row(
         {"in": chamber_plan(HOME), "out": chamber_plan(AWAY)},
-        admin=201, district_admin=(201, OUT), leader=(201, OUT), team=(201, OUT)),
-
+        admin=201,
+        district_admin=(201, OUT),
+        leader=(201, OUT),
+        team=(201, OUT),
+    ),
     ("POST", "/api/v1/issues"): row(
-        {"in": new_issue(HOME), "in_to_city_department": new_issue(HOME, department="city"),
-         "away_enterprise": new_issue(AWAY), "to_away_department": new_issue(HOME, department="away")},
+        {
+            "in": new_issue(HOME),
+            "in_to_city_department": new_issue(HOME, department="city"),
+            "away_enterprise": new_issue(AWAY),
+            "to_away_department": new_issue(HOME, department="away"),
+        },
         admin=(201, 201, 201, "422 department_out_of_district"),
-        district_admin=(201, 201, OUT, OUT), secretary=(201, 201, OUT, OUT),
-        leader=(201, 201, "403 enterprise_not_assigned", OUT), team=(201, 201, "403 enterprise_not_assigned", OUT),
-        entrepreneur=(201, "422 disposition_not_allowed", "403 not_your_enterprise", "422 disposition_not_allowed")),
+        district_admin=(201, 201, OUT, OUT),
+        secretary=(201, 201, OUT, OUT),
+        leader=(201, 201, "403 enterprise_not_assigned", OUT),
+        team=(201, 201, "403 enterprise_not_assigned", OUT),
+        entrepreneur=(201, "422 disposition_not_allowed", "403 not_your_enterprise", "422 disposition_not_allowed"),
+    ),
     ("POST", "/api/v1/issues/{issue_id}/transitions"): row(
         {"in": transition(HOME), "out": transition(AWAY), "to_away_department": transition(HOME, department_out=True)},
         admin=(200, 200, "422 department_out_of_district"),
-        district_admin=(200, HIDDEN, OUT), secretary=(200, HIDDEN, OUT), department=(200, HIDDEN, HIDDEN)),
+        district_admin=(200, HIDDEN, OUT),
+        secretary=(200, HIDDEN, OUT),
+        department=(200, HIDDEN, HIDDEN),
+    ),
     ("POST", "/api/v1/issues/{issue_id}/feedback"): row(
-        {"in": feedback_on(HOME), "out": feedback_on(AWAY)}, entrepreneur=(200, HIDDEN)),
-
+        {"in": feedback_on(HOME), "out": feedback_on(AWAY)}, entrepreneur=(200, HIDDEN)
+    ),
     ("POST", "/api/v1/notifications/{notification_id}/read"): row(
         {"own": notification_of("own"), "another_users": notification_of("other")},
-        default=(200, "404 notification_not_found")),
+        default=(200, "404 notification_not_found"),
+    ),
     ("POST", "/api/v1/notifications/read-all"): row(
-        {"own_inbox": inbox_of_caller_and_another()}, default=200, after=others_inbox_untouched),
+        {"own_inbox": inbox_of_caller_and_another()}, default=200, after=others_inbox_untouched
+    ),
     # City-wide configuration: subscriptions get every district's events; the sweep reminds everyone.
     ("POST", "/api/v1/webhooks"): row({"any": fixed(json=WEBHOOK)}, admin=201, district_admin=CITY_WIDE_ONLY),
-    ("DELETE", "/api/v1/webhooks/{webhook_id}"): row({"any": existing_webhook()}, admin=204, district_admin=CITY_WIDE_ONLY),
-    ("POST", "/api/v1/admin/reminders/run"): row({"something_due": overdue_issue()}, admin=200, district_admin=CITY_WIDE_ONLY),
+    ("DELETE", "/api/v1/webhooks/{webhook_id}"): row(
+        {"any": existing_webhook()}, admin=204, district_admin=CITY_WIDE_ONLY
+    ),
+    ("POST", "/api/v1/admin/reminders/run"): row(
+        {"something_due": overdue_issue()}, admin=200, district_admin=CITY_WIDE_ONLY
+    ),
 }
 
 
 # -- the tests ------------------------------------------------------------------------------------
 
+
 def write_operations(document: dict) -> list[tuple[str, str]]:
     return sorted(
-        (method.upper(), path)
-        for path, item in document["paths"].items()
-        for method in item
-        if method in WRITE_METHODS
+        (method.upper(), path) for path, item in document["paths"].items() for method in item if method in WRITE_METHODS
     )
 
 

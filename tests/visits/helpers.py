@@ -22,7 +22,9 @@ class Setup:
     assignment: dict[str, Any]
 
 
-async def assigned(factory: Factory, *, district: str = "鼓楼区", interval: int = 30, admin: Caller | None = None) -> Setup:
+async def assigned(
+    factory: Factory, *, district: str = "鼓楼区", interval: int = 30, admin: Caller | None = None
+) -> Setup:
     """An enterprise (with coordinates) assigned to a new leader with a one-member team."""
     admin = admin or await factory.user("admin")
     leader = await factory.user("leader", district=district)

@@ -39,7 +39,12 @@ async def test_bad_assignment_inputs_are_422_and_change_nothing(factory):
     secretary = await factory.user("secretary")
     owner = await factory.user("entrepreneur")
     enterprise = await factory.enterprise()
-    good = {"enterprise_id": enterprise.id, "leader_id": leader.id, "team": [], "mechanism": {"visit_interval_days": 30}}
+    good = {
+        "enterprise_id": enterprise.id,
+        "leader_id": leader.id,
+        "team": [],
+        "mechanism": {"visit_interval_days": 30},
+    }
     cases = [
         ({"enterprise_id": "not-a-uuid"}, "unknown_enterprise"),
         ({"enterprise_id": "0190aaaa-0000-7000-8000-000000000000"}, "unknown_enterprise"),

@@ -18,13 +18,23 @@ HOME, AWAY = "鼓楼区", "台江区"
 
 def chamber_visit(chamber_id: str, *issues: dict) -> dict:
     return {
-        "chamber_id": chamber_id, "visited_at": "2026-06-10T15:30:00+08:00", "summary": "走访商会",
-        "attendees": ["会长"], "financing_coordinated": "0", "hires_helped": 0, "issues": list(issues),
+        "chamber_id": chamber_id,
+        "visited_at": "2026-06-10T15:30:00+08:00",
+        "summary": "走访商会",
+        "attendees": ["会长"],
+        "financing_coordinated": "0",
+        "hires_helped": 0,
+        "issues": list(issues),
     }
 
 
 def issue(enterprise_id: str, **kw) -> dict:
-    return {"enterprise_id": enterprise_id, "title": "融资难", "description": "会员企业反映贷款难", "category": "finance"} | kw
+    return {
+        "enterprise_id": enterprise_id,
+        "title": "融资难",
+        "description": "会员企业反映贷款难",
+        "category": "finance",
+    } | kw
 
 
 async def written() -> tuple[int, int, int]:
@@ -64,8 +74,9 @@ async def test_a_city_leader_raises_issues_only_of_the_chambers_district(world):
 
 async def test_an_issue_in_a_chamber_visit_is_not_handed_to_another_districts_department(world, factory):
     away_department = await factory.department(district=AWAY)
-    body = chamber_visit(world["chamber"].id, issue(world["member"].id, disposition="assigned",
-                                                    department_id=away_department.id))
+    body = chamber_visit(
+        world["chamber"].id, issue(world["member"].id, disposition="assigned", department_id=away_department.id)
+    )
     reply = await world["leader"].post(URL, json=body)
     assert reply.status_code == 403 and reply.json()["code"] == "out_of_scope", reply.text
     assert await written() == (0, 0, 0)
@@ -74,8 +85,11 @@ async def test_an_issue_in_a_chamber_visit_is_not_handed_to_another_districts_de
 async def test_a_member_enterprise_of_the_chambers_district_is_fine(world, factory):
     """No assignment is needed: a chamber gathers enterprises the leader does not lead."""
     city_department = await factory.department()
-    body = chamber_visit(world["chamber"].id, issue(world["member"].id),
-                         issue(world["member"].id, disposition="assigned", department_id=city_department.id))
+    body = chamber_visit(
+        world["chamber"].id,
+        issue(world["member"].id),
+        issue(world["member"].id, disposition="assigned", department_id=city_department.id),
+    )
     for leader in (world["leader"], world["city_leader"]):
         reply = await leader.post(URL, json=body)
         assert reply.status_code == 201, reply.text

@@ -26,8 +26,13 @@ async def test_flaky_phone_logs_one_visit_with_its_issues_and_photos(factory):
         "financing_coordinated": "5000000.00",
         "hires_helped": 30,
         "issues": [
-            {"title": "用地指标", "description": "扩产需新增用地", "category": "要素保障",
-             "disposition": "assigned", "department_id": dept.id},
+            {
+                "title": "用地指标",
+                "description": "扩产需新增用地",
+                "category": "要素保障",
+                "disposition": "assigned",
+                "department_id": dept.id,
+            },
             {"title": "政策咨询", "description": "高企认定", "category": "政策", "disposition": "on_spot"},
         ],
     }

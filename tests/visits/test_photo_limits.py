@@ -49,6 +49,7 @@ async def refused(caller, url: str, status: int, code: str, **kwargs) -> None:
 
 # -- the request body ------------------------------------------------------------------------------
 
+
 async def test_a_png_sent_as_a_plain_field_to_a_missing_visit_is_404_and_writes_nothing(factory):
     setup, visit_id = await visit_of(factory)
     plain_field = {"files": {"file": (None, png(), "image/png")}}  # no filename: not UTF-8 text either
@@ -72,7 +73,8 @@ async def test_the_body_is_not_read_before_the_caller_may_add_to_the_visit(facto
             yield b"x" * 65536
 
     reply = await stranger.post(
-        f"/api/v1/visits/{visit_id}/photos", content=body(),
+        f"/api/v1/visits/{visit_id}/photos",
+        content=body(),
         headers={"Content-Type": "multipart/form-data; boundary=abc"},
     )
     assert reply.status_code == 404 and reply.json()["code"] == "visit_not_found"
@@ -92,7 +94,8 @@ async def test_a_file_over_the_limit_stops_the_read_at_once(factory, monkeypatch
         yield b"\r\n--abc--\r\n"
 
     reply = await setup.leader.post(
-        f"/api/v1/visits/{visit_id}/photos", content=body(),
+        f"/api/v1/visits/{visit_id}/photos",
+        content=body(),
         headers={"Content-Type": "multipart/form-data; boundary=abc"},
     )
     assert reply.status_code == 413 and reply.json()["code"] == "photo_too_large"
@@ -108,13 +111,19 @@ async def test_malformed_multipart_bodies_are_400(factory):
     for content_type, content in (
         ("multipart/form-data", png()),  # no boundary
         ("multipart/form-data; boundary=abc", png()),  # no parts
-        ("multipart/form-data; boundary=abc", b'--abc\r\nContent-Disposition: form-data; name="file"\r\n\r\n12'),  # cut off
+        (
+            "multipart/form-data; boundary=abc",
+            b'--abc\r\nContent-Disposition: form-data; name="file"\r\n\r\n12',
+        ),  # cut off
     ):
-        await refused(setup.leader, url, 400, "malformed_multipart", content=content, headers={"Content-Type": content_type})
+        await refused(
+            setup.leader, url, 400, "malformed_multipart", content=content, headers={"Content-Type": content_type}
+        )
     assert await count(VisitPhoto) == 0
 
 
 # -- the image, before decoding --------------------------------------------------------------------
+
 
 async def test_strips_and_oversized_webp_canvases_are_refused_from_the_header(factory):
     setup, visit_id = await visit_of(factory)
@@ -156,8 +165,9 @@ async def test_metadata_bombs_are_refused_and_big_metadata_is_dropped(factory):
 
     exif = Image.Exif()
     exif[0x010E] = "描述" * 20_000  # ImageDescription: most of a JPEG's 64 KB EXIF segment
-    heavy = encoded(Image.new("RGB", (300, 200), (1, 2, 3)), "JPEG", exif=exif.tobytes()[:65000],
-                    icc_profile=os.urandom(1_000_000))
+    heavy = encoded(
+        Image.new("RGB", (300, 200), (1, 2, 3)), "JPEG", exif=exif.tobytes()[:65000], icc_profile=os.urandom(1_000_000)
+    )
     reply = await setup.leader.post(url, **upload(heavy))
     assert reply.status_code == 201, reply.text
     stored = await setup.leader.get(reply.json()["url"].split("greencard.test", 1)[1])
@@ -179,6 +189,7 @@ async def test_an_animation_is_stored_as_its_first_frame(factory):
 
 
 # -- what is stored --------------------------------------------------------------------------------
+
 
 async def test_big_photos_are_stored_within_the_stored_size_and_upright(factory):
     setup, visit_id = await visit_of(factory)
@@ -225,19 +236,34 @@ async def test_jpegs_with_a_multi_picture_index_are_accepted(factory):
 
 # -- concurrency -----------------------------------------------------------------------------------
 
+
 async def test_concurrent_uploads_to_a_nearly_full_visit_leave_exactly_the_limit(factory):
     setup, visit_id = await visit_of(factory)
     visit = await Visit.select(Visit.id).first()
-    await VisitPhoto.insert(*(
-        VisitPhoto(id=new_id(), visit_id=visit["id"], uploaded_by=setup.leader.actor.id, media_type="image/jpeg",
-                   width=1, height=1, size_bytes=1, thumb_width=1, thumb_height=1, created_at=NOW)
-        for _ in range(photos.MAX_PHOTOS_PER_VISIT - 1)
-    ))
+    await VisitPhoto.insert(
+        *(
+            VisitPhoto(
+                id=new_id(),
+                visit_id=visit["id"],
+                uploaded_by=setup.leader.actor.id,
+                media_type="image/jpeg",
+                width=1,
+                height=1,
+                size_bytes=1,
+                thumb_width=1,
+                thumb_height=1,
+                created_at=NOW,
+            )
+            for _ in range(photos.MAX_PHOTOS_PER_VISIT - 1)
+        )
+    )
     before = stored_files()
-    replies = await asyncio.gather(*(
-        setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(png((40 + i, 30)), "p.png", "image/png"))
-        for i in range(60)
-    ))
+    replies = await asyncio.gather(
+        *(
+            setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(png((40 + i, 30)), "p.png", "image/png"))
+            for i in range(60)
+        )
+    )
     statuses = sorted(r.status_code for r in replies)
     assert statuses.count(201) == 1 and statuses.count(422) == 59, statuses
     assert {r.json()["code"] for r in replies if r.status_code == 422} == {"too_many_photos"}

@@ -91,7 +91,8 @@ async def test_jpeg_is_stored_upright_without_exif_or_gps(factory):
 async def test_heic_from_an_iphone_is_accepted_by_content(factory):
     setup, visit_id = await visit_of(factory)
     reply = await setup.member.post(
-        f"/api/v1/visits/{visit_id}/photos", **upload(heic(), name="IMG_0001.HEIC", content_type="application/octet-stream")
+        f"/api/v1/visits/{visit_id}/photos",
+        **upload(heic(), name="IMG_0001.HEIC", content_type="application/octet-stream"),
     )
     assert reply.status_code == 201, reply.text
     assert (reply.json()["width"], reply.json()["height"]) == (1024, 768)
@@ -101,13 +102,17 @@ async def test_heic_from_an_iphone_is_accepted_by_content(factory):
 
 async def test_png_with_transparency_stays_png_and_webp_is_accepted(factory):
     setup, visit_id = await visit_of(factory)
-    reply = await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(png(mode="RGBA"), "a.png", "image/png"))
+    reply = await setup.leader.post(
+        f"/api/v1/visits/{visit_id}/photos", **upload(png(mode="RGBA"), "a.png", "image/png")
+    )
     assert reply.status_code == 201, reply.text
     stored = await setup.leader.get(reply.json()["url"].split("greencard.test", 1)[1])
     assert stored.headers["content-type"] == "image/png"
     out = io.BytesIO()
     Image.new("RGB", (30, 20), (1, 2, 3)).save(out, format="WEBP")
-    assert (await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(out.getvalue(), "x.webp"))).status_code == 201
+    assert (
+        await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(out.getvalue(), "x.webp"))
+    ).status_code == 201
 
 
 async def test_bad_uploads_are_refused_and_store_nothing(factory):
@@ -142,7 +147,9 @@ async def test_bad_uploads_are_refused_and_store_nothing(factory):
 async def test_photo_over_the_size_limit_is_413(factory, monkeypatch):
     setup, visit_id = await visit_of(factory)
     monkeypatch.setattr(imaging, "MAX_PHOTO_BYTES", 1000)
-    reply = await setup.leader.post(f"/api/v1/visits/{visit_id}/photos", **upload(jpeg_with_gps_and_rotation() + b"\0" * 2000))
+    reply = await setup.leader.post(
+        f"/api/v1/visits/{visit_id}/photos", **upload(jpeg_with_gps_and_rotation() + b"\0" * 2000)
+    )
     assert reply.status_code == 413 and reply.json()["code"] == "photo_too_large"
     assert await count(VisitPhoto) == 0
 
@@ -192,7 +199,9 @@ async def test_photos_are_served_only_to_those_who_see_the_visit(factory):
     assert (await staff.get(path)).status_code == 403
     # Those who may see but are not on the team cannot add photos; owners cannot either.
     secretary = await factory.user("secretary")
-    assert (await secretary.post(f"/api/v1/visits/{visit_id}/photos", **upload(png()))).json()["code"] == "not_visit_team"
+    assert (await secretary.post(f"/api/v1/visits/{visit_id}/photos", **upload(png()))).json()[
+        "code"
+    ] == "not_visit_team"
     assert (await owner.post(f"/api/v1/visits/{visit_id}/photos", **upload(png()))).status_code == 403
     assert (await stranger.post(f"/api/v1/visits/{visit_id}/photos", **upload(png()))).status_code == 404
     assert await count(VisitPhoto) == 1

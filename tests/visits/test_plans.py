@@ -13,7 +13,9 @@ URL = "/api/v1/chamber-plans"
 
 async def chamber_visit(leader, chamber_id: str, at: str):
     clock.set_now(dt.datetime.fromisoformat(at) + dt.timedelta(hours=1))
-    reply = await leader.post("/api/v1/visits", json={"chamber_id": chamber_id, "visited_at": at, "summary": "商会座谈"})
+    reply = await leader.post(
+        "/api/v1/visits", json={"chamber_id": chamber_id, "visited_at": at, "summary": "商会座谈"}
+    )
     assert reply.status_code == 201, reply.text
 
 
@@ -23,7 +25,9 @@ async def test_completed_visits_count_the_leaders_chamber_visits_in_the_shanghai
     other = await factory.user("leader")
     chamber = await factory.chamber()
     second = await factory.chamber()
-    reply = await admin.post(URL, json={"leader_id": leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 4})
+    reply = await admin.post(
+        URL, json={"leader_id": leader.id, "chamber_id": chamber.id, "year": 2026, "planned_visits": 4}
+    )
     assert reply.status_code == 201, reply.text
     assert reply.json()["completed_visits"] == 0
     await chamber_visit(leader, chamber.id, "2026-01-01T00:30:00+08:00")  # 2025-12-31 in UTC: counts for 2026

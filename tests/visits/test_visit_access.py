@@ -65,7 +65,9 @@ async def test_a_department_user_on_the_team_sees_the_enterprise_visits(factory)
     visit_id = await log(dept, setup.enterprise.id)
     assert [a["id"] for a in (await dept.get("/api/v1/assignments")).json()["items"]] == [setup.assignment["id"]]
     with_issue = {
-        "enterprise_id": setup.enterprise.id, "visited_at": "2026-06-10T10:00:00+08:00", "summary": "走访",
+        "enterprise_id": setup.enterprise.id,
+        "visited_at": "2026-06-10T10:00:00+08:00",
+        "summary": "走访",
         "issues": [{"title": "t", "description": "d", "category": "c", "disposition": "on_spot"}],
     }
     refused = await dept.post(URL, json=with_issue)
@@ -99,11 +101,19 @@ async def test_visit_totals_for_the_report(factory):
     clock.set_now(NOW)
     setup = await assigned(factory)
     await log(setup.leader, setup.enterprise.id, financing_coordinated="100.10", hires_helped=3)
-    await log(setup.leader, setup.enterprise.id, financing_coordinated="0.95", hires_helped=2,
-              visited_at="2026-06-09T23:30:00+08:00")
+    await log(
+        setup.leader,
+        setup.enterprise.id,
+        financing_coordinated="0.95",
+        hires_helped=2,
+        visited_at="2026-06-09T23:30:00+08:00",
+    )
     totals = await service.visit_totals(start=dt.date(2026, 6, 9), end=dt.date(2026, 6, 10))
     assert (totals.visits, totals.enterprises_visited, totals.financing_coordinated, totals.hires_helped) == (
-        2, 1, "101.05", 5
+        2,
+        1,
+        "101.05",
+        5,
     )
     assert (await service.visit_totals(start=dt.date(2026, 6, 10), end=dt.date(2026, 6, 10))).visits == 1
     empty = await service.visit_totals(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 2), district="台江区")

@@ -174,7 +174,9 @@ async def test_list_filters_and_pages_newest_first(factory):
     second = (await admin.get(URL, params={"limit": 2, "cursor": first["next_cursor"]})).json()
     days = [v["visited_at"][:10] for v in first["items"] + second["items"]]
     assert days == ["2026-06-03", "2026-06-02", "2026-06-02", "2026-06-01"] and second["next_cursor"] is None
-    only = (await admin.get(URL, params={"enterprise_id": setup.enterprise.id, "from": "2026-06-02", "to": "2026-06-02"})).json()
+    only = (
+        await admin.get(URL, params={"enterprise_id": setup.enterprise.id, "from": "2026-06-02", "to": "2026-06-02"})
+    ).json()
     assert [v["visited_at"][:10] for v in only["items"]] == ["2026-06-02"]
     by_leader = (await admin.get(URL, params={"leader_id": other.leader.id})).json()["items"]
     assert [v["enterprise_id"] for v in by_leader] == [other.enterprise.id]
@@ -236,8 +238,11 @@ async def test_a_bad_issue_rolls_back_the_whole_visit(factory):
 async def test_bad_list_queries_are_422(factory):
     setup = await assigned(factory)
     for params, code in (
-        ({"from": "June"}, "invalid_date"), ({"to": "2026-13-01"}, "invalid_date"), ({"cursor": "abc"}, "validation_failed"),
-        ({"cursor": "WzFd"}, "validation_failed"), ({"limit": 0}, "validation_failed"),
+        ({"from": "June"}, "invalid_date"),
+        ({"to": "2026-13-01"}, "invalid_date"),
+        ({"cursor": "abc"}, "validation_failed"),
+        ({"cursor": "WzFd"}, "validation_failed"),
+        ({"limit": 0}, "validation_failed"),
     ):
         reply = await setup.admin.get(URL, params=params)
         assert reply.status_code == 422, params
@@ -254,7 +259,9 @@ async def test_listing_visits_with_their_issues_costs_the_same_queries_however_m
     setup = await assigned(factory)
 
     async def log_visit():
-        reply = await setup.leader.post(URL, json=visit_body(setup.enterprise.id, issues=[issue(), issue(title="招工难")]))
+        reply = await setup.leader.post(
+            URL, json=visit_body(setup.enterprise.id, issues=[issue(), issue(title="招工难")])
+        )
         assert reply.status_code == 201, reply.text
 
     await log_visit()

@@ -28,8 +28,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Root in a container with no network: no sandbox, no GPU, nothing phoning home.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-default-apps", "--mute-audio",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--mute-audio",
 ]
 VIEWPORT = {"width": 375, "height": 812}
 
@@ -89,7 +95,10 @@ async def start_server(**env: str) -> Server:
     log = tempfile.NamedTemporaryFile(prefix="greencard-serve-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "backend", "serve", "--host", "127.0.0.1", "--port", str(port), "--no-migrate"],
-        cwd=ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = Server(f"http://127.0.0.1:{port}", process)
     deadline = time.monotonic() + 60
@@ -151,13 +160,22 @@ class Browsers:
     async def context(self, *, camera: Path | None = None, **options: Any) -> Any:
         args = list(CHROMIUM_ARGS)
         if camera is not None:
-            args += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera}"]
+            args += [
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                f"--use-file-for-fake-video-capture={camera}",
+            ]
         browser = await self.driver.chromium.launch(executable_path=CHROMIUM, args=args)
         self.opened.append(browser)
         context = await browser.new_context(
-            base_url=options.pop("base_url", self.base_url), viewport=VIEWPORT, device_scale_factor=2, locale="zh-CN",
-            timezone_id="Asia/Shanghai", permissions=["camera"] if camera else [], **options)
+            base_url=options.pop("base_url", self.base_url),
+            viewport=VIEWPORT,
+            device_scale_factor=2,
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            permissions=["camera"] if camera else [],
+            **options,
+        )
         context.set_default_timeout(20_000)
         return context
 

@@ -25,9 +25,15 @@ async def accessible(page) -> None:
     assert problems == [], f"{page.url}: {problems}"
 
 
-@pytest.mark.parametrize("role, words", [
-    ("admin", "发放和管理绿卡"), ("secretary", "审核督办"), ("leader", "走访企业"), ("department", "交办给本部门"),
-])
+@pytest.mark.parametrize(
+    "role, words",
+    [
+        ("admin", "发放和管理绿卡"),
+        ("secretary", "审核督办"),
+        ("leader", "走访企业"),
+        ("department", "交办给本部门"),
+    ],
+)
 async def test_roles_whose_part_comes_later_see_what_the_app_offers_them(browsers, world, role, words):
     await world.factory.user(role, username=f"later_{role}", display_name="测试用户")
     page = await browsers.page()
@@ -51,8 +57,14 @@ async def test_a_wrong_password_says_so_in_chinese(browsers, world):
 async def test_every_entrepreneur_and_staff_page_is_accessible(browsers, world):
     page = await browsers.page()
     await log_in(page, "zhangsanfeng")
-    for route, ready in (("#/card", ".gcard"), ("#/qr", "#qr[data-serial]"), ("#/history", "main .muted"),
-                         ("#/issues", "#new-issue"), ("#/issues/new", "#issue-form"), ("#/me", "#logout")):
+    for route, ready in (
+        ("#/card", ".gcard"),
+        ("#/qr", "#qr[data-serial]"),
+        ("#/history", "main .muted"),
+        ("#/issues", "#new-issue"),
+        ("#/issues/new", "#issue-form"),
+        ("#/me", "#logout"),
+    ):
         await page.goto(f"/app/{route}")
         await page.wait_for_selector(ready)
         await accessible(page)
@@ -113,8 +125,11 @@ async def test_a_401_is_answered_by_one_refresh_and_a_retry(browsers, world):
     async def expire_once(route):
         if not expired:
             expired.append(1)
-            await route.fulfill(status=401, content_type="application/problem+json",
-                                body='{"type":"about:blank","title":"Unauthorized","status":401,"detail":"expired","code":"token_expired"}')
+            await route.fulfill(
+                status=401,
+                content_type="application/problem+json",
+                body='{"type":"about:blank","title":"Unauthorized","status":401,"detail":"expired","code":"token_expired"}',
+            )
         else:
             await route.continue_()
 

@@ -53,7 +53,11 @@ async def test_file_follow_and_give_feedback(browsers, world):
     text = await page.text_content("main")
     assert "已办结，待评价" in text and "已协调供电公司，下周完成增容。" in text
     assert [await li.text_content() for li in await page.locator("#issue-history li .title").all()] == [
-        "提交问题 → 待受理", "交办部门 → 已交办", "开始办理 → 办理中", "办结答复 → 已办结，待评价"]
+        "提交问题 → 待受理",
+        "交办部门 → 已交办",
+        "开始办理 → 办理中",
+        "办结答复 → 已办结，待评价",
+    ]
 
     # Not satisfied needs a reason; with one, the issue goes back to the department.
     await page.click("#feedback-form button:text('不满意')")

@@ -33,7 +33,9 @@ async def scanner(browsers, camera: Path | None = None):
 async def verdict(page) -> tuple[str, str]:
     await page.wait_for_selector("#verdict.valid, #verdict.invalid")
     word = await page.text_content("#verdict-word")
-    reason = await page.text_content("#verdict-reason") if word == "无效" else await page.text_content("#verdict-holder")
+    reason = (
+        await page.text_content("#verdict-reason") if word == "无效" else await page.text_content("#verdict-holder")
+    )
     return word, reason
 
 

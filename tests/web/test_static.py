@@ -61,14 +61,26 @@ async def test_the_service_worker_caches_every_shell_file_under_a_content_versio
     version = re.search(r'const VERSION = "([0-9a-f]{16})";', reply.text)
     shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", reply.text).group(1))
     assert version and "__SHELL" not in reply.text
-    assert {"/app/", "/app/glossary.js", "/app/js/main.js", "/app/css/app.css", "/app/manifest.webmanifest",
-            "/app/vendor/jsqr-1.4.0/jsQR.js", "/app/js/decode-worker.js", "/app/icons/icon-192.png"} <= set(shell)
+    assert {
+        "/app/",
+        "/app/glossary.js",
+        "/app/js/main.js",
+        "/app/css/app.css",
+        "/app/manifest.webmanifest",
+        "/app/vendor/jsqr-1.4.0/jsQR.js",
+        "/app/js/decode-worker.js",
+        "/app/icons/icon-192.png",
+    } <= set(shell)
     for url in shell:
         assert (await client.get(url)).status_code == 200, url
     # Every module the app imports is in the shell, so the app opens offline.
     for path in (routes.APP_DIR / "js").rglob("*.js"):
         for target in re.findall(r'from "([^"]+)"', path.read_text(encoding="utf-8")):
-            url = target if target.startswith("/") else "/app/" + (path.parent / target).resolve().relative_to(routes.APP_DIR).as_posix()
+            url = (
+                target
+                if target.startswith("/")
+                else "/app/" + (path.parent / target).resolve().relative_to(routes.APP_DIR).as_posix()
+            )
             assert url in shell, (path.name, target)
 
 
@@ -97,8 +109,13 @@ async def test_glossary_module_is_the_backends_labels(client):
 
 
 async def test_no_file_outside_the_app_folder_is_served(client):
-    for url in ("/app/%2e%2e/routes.py", "/app/..%2froutes.py", "/app/%2e%2e/__init__.py", "/app/nope.js",
-                "/app/vendor/%2e%2e/%2e%2e/routes.py"):
+    for url in (
+        "/app/%2e%2e/routes.py",
+        "/app/..%2froutes.py",
+        "/app/%2e%2e/__init__.py",
+        "/app/nope.js",
+        "/app/vendor/%2e%2e/%2e%2e/routes.py",
+    ):
         reply = await client.get(url)
         assert reply.status_code == 404 and "create_static_files_router" not in reply.text, url
 

@@ -52,11 +52,14 @@ async def make_world(http: httpx.AsyncClient) -> World:
     admin = await factory.user("admin", username="office")
     ent = await factory.enterprise(name="福州绿源科技有限公司")
     holder = await factory.user("entrepreneur", enterprise_id=ent.id, display_name="张三丰", username="zhangsanfeng")
-    reply = await admin.post("/api/v1/cards", json={
-        "holder_id": holder.id, "enterprise_id": ent.id, "services": ["medical", "transport"]})
+    reply = await admin.post(
+        "/api/v1/cards", json={"holder_id": holder.id, "enterprise_id": ent.id, "services": ["medical", "transport"]}
+    )
     assert reply.status_code == 201, reply.text
     point = await orgs.create_service_point(
-        data=o.ServicePointCreate(name="福建省立医院绿色通道", service=o.Service.MEDICAL, district="鼓楼区"), actor=SYSTEM)
+        data=o.ServicePointCreate(name="福建省立医院绿色通道", service=o.Service.MEDICAL, district="鼓楼区"),
+        actor=SYSTEM,
+    )
     staff = await factory.user("service_staff", service_point_id=point.id, username="window1", display_name="王窗口")
     return World(factory=factory, admin=admin, holder=holder, card=reply.json(), staff=staff, point=point)
 
