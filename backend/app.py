@@ -11,22 +11,22 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
-from backend import db, inputs, logs
 from backend.apidocs import RENDER_PLUGINS
 from backend.cards import routes as cards
-from backend.errors import EXCEPTION_HANDLERS
 from backend.headers import add_security_headers
 from backend.health import ROUTERS as HEALTH
 from backend.issues import routes as issues
-from backend.openapi import document_problems
 from backend.orgs import routes as orgs
+from backend.platform import db, inputs, logs
+from backend.platform.errors import EXCEPTION_HANDLERS
+from backend.platform.openapi import document_problems
+from backend.platform.routing import provide_actor
+from backend.platform.settings import settings
 from backend.reminders import routes as reminders
 from backend.reports import routes as reports
-from backend.routing import provide_actor
 from backend.security import routes as security
 from backend.security.guards import authenticate
 from backend.security.network import trusted_proxy_middleware
-from backend.settings import settings
 from backend.visits import routes as visits
 from backend.web import routes as web
 

@@ -21,7 +21,7 @@ import functools
 
 from litestar.types import Message, Scope
 
-from backend.settings import settings
+from backend.platform.settings import settings
 
 _APP = {
     "default-src": "'self'",

@@ -3,8 +3,8 @@
 from litestar import Response, get
 from litestar.openapi import ResponseSpec
 
-from backend import db
-from backend.security.guards import PUBLIC
+from backend.platform import db
+from backend.platform.guards import PUBLIC
 
 
 @get(

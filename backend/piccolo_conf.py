@@ -2,10 +2,9 @@
 
 from piccolo.conf.apps import AppRegistry
 
-from backend.db import make_engine
-from backend.settings import settings
+from backend.platform.db import engine
 
-DB = make_engine(settings.database_url)
+DB = engine()
 
 # Order matters only for readability; Piccolo resolves each app's migration_dependencies.
 APP_REGISTRY = AppRegistry(

@@ -17,13 +17,13 @@ os.environ.setdefault("PASSWORD_MEMORY_KIB", "1024")
 os.environ.setdefault("PASSWORD_TIME_COST", "1")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
-import pytest  # noqa: E402
 import httpx  # noqa: E402
+import pytest  # noqa: E402
 
-from backend import clock, db  # noqa: E402
 from backend.app import create_app  # noqa: E402
-from backend.migrate import migrate  # noqa: E402
 from backend.piccolo_conf import APP_REGISTRY  # noqa: E402
+from backend.platform import clock, db  # noqa: E402
+from backend.platform.migrate import migrate  # noqa: E402
 from tests.factories import Factory  # noqa: E402
 
 ALL_TABLES = [t for app in APP_REGISTRY.app_configs.values() for t in app.table_classes]

@@ -10,8 +10,8 @@ from httpx import AsyncClient as AsyncTestClient
 
 from backend.orgs import schemas as s
 from backend.orgs import service as orgs
+from backend.platform.actor import Actor, Role
 from backend.security import tokens
-from backend.security.schemas import Actor, Role
 
 SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="system", role=Role.ADMIN)
 _seq = itertools.count(1)

@@ -9,11 +9,13 @@ import textwrap
 
 import pytest
 
-from backend import clock, db
 from backend.orgs.tables import Department, Enterprise
+from backend.platform import clock, db
 from tests.factories import credit_code
 
-sqlite_only = pytest.mark.skipif("not __import__('backend.db').db.is_sqlite()", reason="SQLite engine behaviour")
+sqlite_only = pytest.mark.skipif(
+    "not __import__('backend.platform.db').platform.db.is_sqlite()", reason="SQLite engine behaviour"
+)
 
 
 @sqlite_only
@@ -42,9 +44,9 @@ async def test_writes_from_another_process_wait_instead_of_failing(factory, tmp_
     script = textwrap.dedent(
         """
         import asyncio, os
-        from backend import db
+        from backend.platform import db
         from backend.orgs import schemas, service
-        from backend.security.schemas import Actor, Role
+        from backend.platform.actor import Actor, Role
         SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="cli", role=Role.ADMIN)
         async def main():
             for i in range(50):

@@ -3,12 +3,12 @@ a Chinese label would show up as a bare code on the card, in the exports and in 
 
 from __future__ import annotations
 
-from backend import glossary
 from backend.cards.credentials import Reason
 from backend.cards.schemas import CardStatus
 from backend.issues.schemas import Action, Status
 from backend.orgs.schemas import Service
-from backend.security.schemas import Role
+from backend.platform import glossary
+from backend.platform.actor import Role
 
 
 def test_every_value_has_a_chinese_label():

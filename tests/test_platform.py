@@ -60,7 +60,7 @@ async def test_request_id_is_echoed_or_made(client):
 
 
 async def test_logs_are_json_with_request_id_and_no_secrets(client, factory, capfd):
-    from backend import logs
+    from backend.platform import logs
 
     logs.configure("INFO")
     try:

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from backend import workdays
-from backend.clock import SHANGHAI
+from backend.platform import workdays
+from backend.platform.clock import SHANGHAI
 
 
 def test_national_day_week_and_adjusted_sunday():

@@ -20,7 +20,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, OpenAPIRenderPlugin, Yaml
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
-from backend.security.guards import PUBLIC
+from backend.platform.guards import PUBLIC
 
 HERE = Path(__file__).parent
 # Swagger UI's files from the swagger-ui-py package, found without importing it (it would

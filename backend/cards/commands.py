@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from backend.cards import keys
+from backend.platform import db
+from backend.platform.db import run_async
+
 
 def _rotate(_: argparse.Namespace) -> int:
-    from backend import db
-    from backend.__main__ import run_async
-    from backend.cards import keys
-
     async def work() -> str:
         async with db.transaction():
             return await keys.rotate()

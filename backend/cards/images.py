@@ -21,8 +21,8 @@ import anyio.to_thread
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-from backend import clock, glossary
 from backend.cards import config
+from backend.platform import clock, glossary
 
 WIDTH, HEIGHT = 1011, 638  # 85.6 x 54 mm at 300 dpi
 DPI = (300, 300)

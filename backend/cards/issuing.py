@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from backend import clock
 from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
 from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, mask_name, new_jti
 from backend.cards.images import CardFace, business_date
 from backend.cards.service import get_card_row, my_card, read
 from backend.cards.tables import Card
-from backend.errors import Conflict
-from backend.security.schemas import Actor
-from backend.settings import settings
-
+from backend.platform import clock
+from backend.platform.actor import Actor
+from backend.platform.errors import Conflict
+from backend.platform.settings import settings
 
 MAX_ENT_CHARS = 16  # a CJK character costs 4 characters of base64: keep the QR at version <= 20
 

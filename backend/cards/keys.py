@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from backend import clock
 from backend.cards import config
 from backend.cards.tables import Card, SigningKey
-from backend.errors import Conflict
-from backend.ids import new_id
-from backend.keyfiles import write_private
-from backend.settings import settings
+from backend.platform import clock
+from backend.platform.errors import Conflict
+from backend.platform.ids import new_id
+from backend.platform.keyfiles import write_private
+from backend.platform.settings import settings
 
 KEY_RING_TTL = 5.0
 

@@ -9,16 +9,15 @@ from litestar import Controller, Litestar, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from backend import db, idempotency
 from backend.cards import images, issuing, keys, service, statuslist, verification
 from backend.cards import schemas as s
-from backend.db import transaction
 from backend.orgs.schemas import Service
-from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
-from backend.schemas import Page
-from backend.security.guards import PUBLIC, requires
-from backend.security.schemas import Actor, Role
-
+from backend.platform import db, idempotency
+from backend.platform.actor import Actor, Role
+from backend.platform.db import transaction
+from backend.platform.guards import PUBLIC, requires
+from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.platform.schemas import Page
 
 ADMIN = requires(Role.ADMIN)
 HOLDER_OR_ADMIN = requires(Role.ADMIN, Role.ENTREPRENEUR)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.orgs.schemas import Service
-from backend.schemas import Input, Reason
+from backend.platform.schemas import Input, Reason
 
 Batch = Annotated[str, msgspec.Meta(min_length=1, max_length=64, pattern=r"\S")]
 

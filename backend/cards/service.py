@@ -10,19 +10,18 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from backend import clock
 from backend.cards import config, statuslist
 from backend.cards import schemas as s
 from backend.cards.tables import Card, CardEvent, CardSequence
 from backend.cards.verification import forget_card
-from backend.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
-from backend.pagination import page_by_id, plain
+from backend.platform import clock
+from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id, plain
 from backend.reminders import service as reminders
-from backend.security.schemas import Actor, Role
-from backend.security.scope import require_in_scope
 
 SERVICE_ORDER = list(Service)
 _COLUMNS = (

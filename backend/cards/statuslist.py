@@ -11,14 +11,14 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from backend import clock
 from backend.cards import config, keys
 from backend.cards.credentials import REVOKED, SUSPENDED, VALID, encode
 from backend.cards.offline import STATUS_LIST_TYP as TYP
 from backend.cards.offline import encode_lst
 from backend.cards.tables import Card
-from backend.errors import NotFound
-from backend.settings import settings
+from backend.platform import clock
+from backend.platform.errors import NotFound
+from backend.platform.settings import settings
 
 STATUS_VALUE = {"active": VALID, "revoked": REVOKED, "suspended": SUSPENDED}
 

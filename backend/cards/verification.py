@@ -17,19 +17,19 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from backend import clock, db, inputs
 from backend.cards import keys
 from backend.cards import schemas as s
 from backend.cards.credentials import VALID, Checked, Reason, Verdict, check, judge, mask_name
 from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
-from backend.errors import Forbidden
-from backend.ids import new_id, parse_id
 from backend.orgs.schemas import Service
 from backend.orgs.tables import ServicePoint
-from backend.pagination import page_by_id
-from backend.security.schemas import Actor, Role
-from backend.settings import settings
+from backend.platform import clock, db, inputs
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import Forbidden
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id
+from backend.platform.settings import settings
 
 _CHECKED: OrderedDict[tuple[str, int], Checked | Reason] = OrderedDict()
 _CHECKED_MAX = 4096

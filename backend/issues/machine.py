@@ -6,9 +6,9 @@ so a transition that is not in `TRANSITIONS` (or a role not in `ACTORS`) can nev
 
 from __future__ import annotations
 
-from backend.errors import Forbidden, InvalidTransition
 from backend.issues.schemas import Action, Disposition, Status
-from backend.security.schemas import Role
+from backend.platform.actor import Role
+from backend.platform.errors import Forbidden, InvalidTransition
 
 S, A = Status, Action
 

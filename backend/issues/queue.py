@@ -11,17 +11,17 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from backend import clock
-from backend.errors import Forbidden
 from backend.issues import machine
 from backend.issues import schemas as s
 from backend.issues.scope import visible
 from backend.issues.service import filtered, to_read
 from backend.issues.tables import Issue
 from backend.orgs.tables import Department, Enterprise
-from backend.pagination import Instant, decode_cursor, encode_cursor
-from backend.security.schemas import Actor, Role
-from backend.workdays import working_days_between
+from backend.platform import clock
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import Forbidden
+from backend.platform.pagination import Instant, decode_cursor, encode_cursor
+from backend.platform.workdays import working_days_between
 
 REVIEWERS = (Role.SECRETARY, Role.ADMIN)
 

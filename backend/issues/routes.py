@@ -9,13 +9,13 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from backend import idempotency
 from backend.issues import queue, service, workflow
 from backend.issues import schemas as s
-from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
-from backend.schemas import Page
-from backend.security.guards import requires
-from backend.security.schemas import Actor, Role
+from backend.platform import idempotency
+from backend.platform.actor import Actor, Role
+from backend.platform.guards import requires
+from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.platform.schemas import Page
 
 IdempotencyKey = Annotated[
     str | None,

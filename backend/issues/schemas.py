@@ -9,7 +9,7 @@ from typing import Annotated
 
 import msgspec
 
-from backend.schemas import Input, Name
+from backend.platform.schemas import Input, Name
 
 AwareDatetime = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 Note = Annotated[str, msgspec.Meta(max_length=2000)]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from backend.errors import Forbidden
-from backend.ids import parse_id
 from backend.issues.tables import Issue
-from backend.security.schemas import Actor, Role
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import Forbidden
+from backend.platform.ids import parse_id
 
 NOTHING = Issue.id.is_null()  # matches no row: ids are never null
 

@@ -11,19 +11,18 @@ from typing import Any
 
 import msgspec
 
-from backend import clock
-from backend.errors import Forbidden, NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
 from backend.issues import machine, rules
 from backend.issues import schemas as s
 from backend.issues.scope import assigned_enterprise_ids, visible
 from backend.issues.tables import Issue, IssueEvent
 from backend.orgs import service as orgs
 from backend.orgs.tables import Enterprise
-from backend.pagination import page_by_id, plain
-from backend.security.schemas import Actor, Role
-from backend.security.scope import require_in_scope
-from backend.workdays import deadline_after
+from backend.platform import clock
+from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.errors import Forbidden, NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id, plain
+from backend.platform.workdays import deadline_after
 
 # Roles that may raise an issue (owners only for their own enterprise).
 FILERS = (Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.ENTREPRENEUR)

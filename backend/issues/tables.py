@@ -2,11 +2,11 @@
 and its history, one row per action taken."""
 
 from piccolo.columns import (
-    OnDelete,
     UUID,
     Boolean,
     ForeignKey,
     Integer,
+    OnDelete,
     Text,
     Timestamptz,
     Varchar,

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from backend import clock
-from backend.errors import Conflict, Forbidden, InvalidTransition, Stale, ValidationFailed
 from backend.issues import machine
 from backend.issues import schemas as s
 from backend.issues.service import default_deadline, department_for, detail, etag, record, visible_row
 from backend.issues.tables import Issue
-from backend.security.schemas import Actor, Role
+from backend.platform import clock
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import Conflict, Forbidden, InvalidTransition, Stale, ValidationFailed
 
 A, S = s.Action, s.Status
 MAX_ATTEMPTS = 3

@@ -8,13 +8,13 @@ from litestar import Controller, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from backend.db import transaction
 from backend.orgs import schemas as s
 from backend.orgs import service
-from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
-from backend.schemas import Page
-from backend.security.guards import ALL_ROLES, STAFF, requires
-from backend.security.schemas import Actor, Role
+from backend.platform.actor import Actor, Role
+from backend.platform.db import transaction
+from backend.platform.guards import ALL_ROLES, STAFF, requires
+from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.platform.schemas import Page
 
 ADMIN = requires(Role.ADMIN)
 
@@ -158,4 +158,9 @@ class ChamberController(Controller):
         return await service.get_chamber(chamber_id=chamber_id, actor=actor)
 
 
-ROUTERS = [UserController, EnterpriseController, DepartmentController, ServicePointController, ChamberController]
+@get("/api/v1/me", tags=["auth"], summary="The caller's own profile")
+async def me(actor: NamedDependency[Actor]) -> s.MeRead:
+    return await service.get_me(actor=actor)
+
+
+ROUTERS = [UserController, EnterpriseController, DepartmentController, ServicePointController, ChamberController, me]

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import msgspec
 
-from backend.schemas import District, Input, Latitude, Longitude, Name, ShortText
-from backend.security.schemas import Role
+from backend.platform.actor import Role
+from backend.platform.schemas import District, Input, Latitude, Longitude, Name, ShortText
 
 
 class Service(enum.StrEnum):

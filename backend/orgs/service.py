@@ -10,16 +10,15 @@ import msgspec
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
-from backend import clock
-from backend.db import is_unique_violation
-from backend.errors import Conflict, NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
 from backend.orgs import schemas as s
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
-from backend.pagination import page_by_id, to
-from backend.security.passwords import hash_password
-from backend.security.schemas import Actor, Role
-from backend.security.scope import require_in_scope
+from backend.platform import clock
+from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.db import is_unique_violation
+from backend.platform.errors import Conflict, NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id, to
+from backend.platform.passwords import hash_password
 
 # Digits and upper-case letters other than I, O, Z, S, V (GB 32100-2015), half-width only.
 _CREDIT_CODE_CHARS = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
@@ -150,15 +149,21 @@ async def get_me(*, actor: Actor) -> s.MeRead:
     return to(s.MeRead, {k: v for k, v in row.items() if k in s.MeRead.__struct_fields__})
 
 
-async def user_rows(*user_ids: str) -> dict[str, dict[str, Any]]:
-    """id -> {id, username, display_name, role, district} for other domains' replies."""
-    ids = [u for u in (parse_id(i) for i in user_ids) if u is not None]
-    if not ids:
-        return {}
-    rows = await User.select(User.id, User.username, User.display_name, User.role, User.district).where(
-        User.id.is_in(ids)
+def actor_of(user: dict) -> Actor:
+    """The Actor a user row acts as (what the access token carries)."""
+
+    def opt(value: object) -> str | None:
+        return str(value) if value is not None else None
+
+    return Actor(
+        id=str(user["id"]),
+        username=user["username"],
+        role=Role(user["role"]),
+        district=user["district"],
+        enterprise_id=opt(user["enterprise_id"]),
+        service_point_id=opt(user["service_point_id"]),
+        department_id=opt(user["department_id"]),
     )
-    return {str(r["id"]): r for r in rows}
 
 
 # -- enterprises ---------------------------------------------------------------------------------

@@ -7,20 +7,17 @@ import argparse
 
 import msgspec
 
+from backend.platform.db import run_async
+from backend.reminders import housekeeping, service
+
 
 def _run(_: argparse.Namespace) -> int:
-    from backend.__main__ import run_async
-    from backend.reminders import service
-
     result = run_async(service.run_now)
     print(msgspec.json.format(msgspec.json.encode(result)).decode())
     return 0
 
 
 def _purge(_: argparse.Namespace) -> int:
-    from backend.__main__ import run_async
-    from backend.reminders import housekeeping
-
     deleted = run_async(housekeeping.purge)
     print(msgspec.json.format(msgspec.json.encode({"deleted": deleted})).decode())
     return 0

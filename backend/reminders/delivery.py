@@ -23,8 +23,9 @@ import httpx
 import msgspec
 import structlog
 
-from backend import clock, db
-from backend.reminders import config, schemas as s, targets
+from backend.platform import clock, db
+from backend.reminders import config, targets
+from backend.reminders import schemas as s
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
 log = structlog.get_logger("backend.reminders.delivery")

@@ -16,14 +16,14 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from backend import clock, idempotency
 from backend.cards.verification import purge_used_presentations
+from backend.platform import clock, idempotency
+from backend.platform.settings import settings
 from backend.security.purge import purge_login_failures, purge_refresh_tokens
-from backend.settings import settings
 
 
 def _int(name: str, default: int) -> int:
-    # Read here rather than in backend/settings.py to keep the shared file untouched; see README.
+    # Read here rather than in backend/platform/settings.py to keep the shared file untouched; see README.
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
 

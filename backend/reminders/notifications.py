@@ -7,13 +7,13 @@ from typing import Any
 
 import msgspec
 
-from backend import clock
-from backend.errors import NotFound
-from backend.ids import new_id, parse_id
-from backend.pagination import page_by_id
+from backend.platform import clock
+from backend.platform.actor import Actor
+from backend.platform.errors import NotFound
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id
 from backend.reminders import schemas as s
 from backend.reminders.tables import Notification
-from backend.security.schemas import Actor
 
 
 def _read(row: dict[str, Any]) -> s.NotificationRead:

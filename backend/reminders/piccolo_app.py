@@ -1,4 +1,4 @@
-from backend.apps import domain_app
+from backend.platform.apps import domain_app
 from backend.reminders.tables import Notification, SentReminder, WebhookDelivery, WebhookSubscription
 
 APP_CONFIG = domain_app(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from backend.orgs.tables import User
-from backend.security.schemas import Role
+from backend.platform.actor import Role
 
 
 def _active(role: Role):

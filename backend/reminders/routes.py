@@ -11,14 +11,14 @@ from litestar import Controller, Litestar, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from backend import clock
-from backend.db import transaction
+from backend.platform import clock
+from backend.platform.actor import Actor, Role
+from backend.platform.db import transaction
+from backend.platform.guards import ALL_ROLES, requires, requires_city_wide
+from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.platform.schemas import Page
 from backend.reminders import notifications, scheduler, service, webhooks
 from backend.reminders import schemas as s
-from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
-from backend.schemas import Page
-from backend.security.guards import ALL_ROLES, requires, requires_city_wide
-from backend.security.schemas import Actor, Role
 
 # Subscriptions receive every district's events and the sweep reminds the whole city, so both are
 # for city-wide (unscoped) admins only; a district-scoped admin gets 403 `city_wide_only`.

@@ -15,15 +15,15 @@ import datetime as dt
 import uuid
 from typing import AsyncIterator
 
-from backend import workdays
 from backend.cards import service as cards
-from backend.clock import SHANGHAI
 from backend.issues import service as issues
 from backend.orgs.tables import Chamber, Enterprise
+from backend.platform import workdays
+from backend.platform.actor import Role
+from backend.platform.clock import SHANGHAI
 from backend.reminders import recipients
 from backend.reminders.schemas import Event, Reminder
 from backend.reminders.tables import SentReminder
-from backend.security.schemas import Role
 from backend.visits import service as visits
 
 CARD_EXPIRY_WARNING = dt.timedelta(days=30)

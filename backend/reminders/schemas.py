@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import msgspec
 
-from backend.schemas import Input
+from backend.platform.schemas import Input
 
 
 class Event(enum.StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend import clock
+from backend.platform import clock
 from backend.reminders import delivery, webhooks
 from backend.reminders import schemas as s
 from backend.reminders.sweep import sweep

@@ -20,8 +20,8 @@ from typing import AsyncIterator, Callable, Sequence
 
 import structlog
 
-from backend import clock, db, workdays
-from backend.ids import new_id
+from backend.platform import clock, db, workdays
+from backend.platform.ids import new_id
 from backend.reminders import notifications, webhooks
 from backend.reminders import schemas as s
 from backend.reminders.tables import Notification, SentReminder

@@ -16,13 +16,14 @@ from urllib.parse import urlsplit
 import httpx
 import msgspec
 
-from backend import clock
-from backend.errors import NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
-from backend.pagination import page_by_id
-from backend.reminders import schemas as s, targets
+from backend.platform import clock
+from backend.platform.actor import Actor
+from backend.platform.errors import NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id
+from backend.reminders import schemas as s
+from backend.reminders import targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
-from backend.security.schemas import Actor
 
 KNOWN_EVENTS = frozenset(e.value for e in s.Event)
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")

@@ -9,14 +9,14 @@ import functools
 import uuid
 from typing import Any
 
-from backend import clock
 from backend.orgs.tables import Department, Enterprise, User
+from backend.platform import clock
+from backend.platform.workdays import deadline_after
 from backend.reports import figures
 from backend.reports import schemas as s
 from backend.reports.params import Period
 from backend.reports.sql import SOLVED, day, money, n, rate, rows, shanghai_day, values_table, where
 from backend.reports.summary import issue_figures, period_read
-from backend.workdays import deadline_after
 
 
 def _by_key(result: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
+from backend.platform.db import run_async
+from backend.platform.migrate import migrate
+from backend.reports import demo
+
 
 def _demo(args: argparse.Namespace) -> int:
-    from backend.__main__ import run_async
-    from backend.migrate import migrate
-    from backend.reports import demo
-
     async def work() -> None:
         await migrate()
         await demo.load(scale=args.scale)

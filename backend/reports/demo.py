@@ -21,18 +21,17 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
-from backend import clock, db
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
+from backend.platform import clock, db
+from backend.platform.actor import SYSTEM, Actor, Role
+from backend.platform.ids import new_id
+from backend.platform.passwords import hash_password
 from backend.reports import demo_names as names
-from backend.ids import new_id
-from backend.security.passwords import hash_password
-from backend.security.schemas import Actor, Role
 
 PASSWORD = "Demo-2026-fz"
 SHOWCASE_SERVICE = "medical"  # the printed owner's card covers it; the printed staff login serves it
-SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="demo-data", role=Role.ADMIN)
 
 
 @dataclass
@@ -48,18 +47,6 @@ class City:
     chambers: list[dict[str, Any]] = field(default_factory=list)
     secretary: Actor | None = None
     logins: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _actor(user: Any) -> Actor:
-    return Actor(
-        id=str(user["id"]),
-        username=user["username"],
-        role=Role(user["role"]),
-        district=user["district"],
-        enterprise_id=str(user["enterprise_id"]) if user["enterprise_id"] else None,
-        service_point_id=str(user["service_point_id"]) if user["service_point_id"] else None,
-        department_id=str(user["department_id"]) if user["department_id"] else None,
-    )
 
 
 _hash: dict[str, str] = {}
@@ -99,7 +86,7 @@ async def _user(
         row = await User.select().where(User.username == username).first()
     if login:
         city.logins.append((username, role.value, display + (f"（{district}）" if district else "")))
-    return _actor(row)
+    return orgs.actor_of(row)
 
 
 async def registry(city: City, scale: float, progress: Progress) -> None:

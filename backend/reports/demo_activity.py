@@ -10,10 +10,10 @@ from typing import Any
 
 from rich.progress import Progress
 
-from backend import clock, db
-from backend.errors import Conflict
-from backend.ids import new_id
 from backend.orgs.tables import Enterprise, User
+from backend.platform import clock, db
+from backend.platform.errors import Conflict
+from backend.platform.ids import new_id
 from backend.reports import demo_names as names
 
 WORKDAY_HOURS = (9, 17)
@@ -22,7 +22,7 @@ NOTES = {"start": "已受理，正在协调办理", "resolve": "已协调相关�
 
 async def assignments(city: Any, progress: Progress) -> None:
     """One leader (and the district's other leader in the team) for every enterprise."""
-    from backend.reports.demo import SYSTEM
+    from backend.platform.actor import SYSTEM
     from backend.visits import assignments as service
     from backend.visits.schemas import AssignmentCreate, Mechanism
 
@@ -141,7 +141,7 @@ async def visits(city: Any, scale: float, progress: Progress) -> None:
     """A year of visits (each enterprise at about its interval), their issues, chamber visits."""
     from backend.issues import service as issues_service
     from backend.issues.schemas import IssueCreate
-    from backend.reports.demo import SYSTEM
+    from backend.platform.actor import SYSTEM
     from backend.visits import plans, visit_log
     from backend.visits.schemas import ChamberPlanCreate, VisitCreate
     from backend.visits.tables import Visit

@@ -15,8 +15,8 @@ from typing import Any
 import msgspec
 import xlsxwriter
 
-from backend import glossary
 from backend.orgs.schemas import Service
+from backend.platform import glossary
 from backend.reports import schemas as s
 
 INT, MONEY, RATE, TEXT = "int", "money", "rate", "text"

@@ -8,10 +8,10 @@ import enum
 
 import msgspec
 
-from backend import inputs
-from backend.clock import SHANGHAI
-from backend.errors import Forbidden, ValidationFailed
-from backend.security.schemas import Actor
+from backend.platform import inputs
+from backend.platform.actor import Actor
+from backend.platform.clock import SHANGHAI
+from backend.platform.errors import Forbidden, ValidationFailed
 
 MAX_DAYS = 3 * 366  # a longer range is a mistake, and a slow one at provincial scale
 

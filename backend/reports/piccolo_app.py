@@ -1,4 +1,4 @@
-from backend.apps import domain_app
+from backend.platform.apps import domain_app
 
 # No tables of its own: reports read the other domains' tables. The app exists for the
 # migration that adds the indexes those aggregates need on the other domains' tables.

@@ -14,11 +14,11 @@ from litestar.di import NamedDependency
 from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
+from backend.platform.actor import Actor, Role
+from backend.platform.guards import requires
 from backend.reports import schemas as s
 from backend.reports import service
 from backend.reports.params import Format
-from backend.security.guards import requires
-from backend.security.schemas import Actor, Role
 
 From = Annotated[
     str | None,
@@ -41,7 +41,7 @@ FormatQ = Annotated[
         name="format", description="json (default), xlsx or csv.", schema_extra={"enum": [f.value for f in Format]}
     ),
 ]
-# What a reply may be besides JSON (documented in the OpenAPI document by backend/openapi.py).
+# What a reply may be besides JSON (documented in the OpenAPI document by backend/platform/openapi.py).
 DOWNLOADS_OPT = {"downloads": [service.XLSX, service.CSV.split(";")[0]]}
 
 

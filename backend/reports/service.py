@@ -6,11 +6,11 @@ from typing import Any, Awaitable, Callable
 
 import msgspec
 
+from backend.platform.actor import Actor
 from backend.reports import breakdowns, exports
 from backend.reports import schemas as s
 from backend.reports.params import Format, Period, district_for, output_format, period
 from backend.reports.summary import summary
-from backend.security.schemas import Actor
 
 
 class Download(msgspec.Struct):

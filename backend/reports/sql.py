@@ -11,8 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Sequence
 
-from backend import db
 from backend.orgs.tables import Enterprise
+from backend.platform import db
 
 OPEN = "('open', 'assigned', 'in_progress')"
 SOLVED = "('resolved', 'closed')"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from backend import clock
 from backend.orgs.schemas import Service
+from backend.platform import clock
 from backend.reports import figures
 from backend.reports import schemas as s
 from backend.reports.params import Period

@@ -13,7 +13,7 @@ import ipaddress
 from litestar.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from backend.settings import settings
+from backend.platform.settings import settings
 
 # Read once at start; a test may replace it.
 trusted_proxies: str = settings.trusted_proxies

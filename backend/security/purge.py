@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import db
+from backend.platform import db
 from backend.security.tables import LoginFailure, LoginThrottleKey, RefreshToken
 
 

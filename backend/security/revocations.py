@@ -15,9 +15,9 @@ import asyncio
 import datetime as dt
 import time
 
-from backend import clock
+from backend.platform import clock
+from backend.platform.settings import settings
 from backend.security.tables import RefreshToken
-from backend.settings import settings
 
 RELOAD_SECONDS = 5.0
 

@@ -1,21 +1,18 @@
-"""Login, token refresh and the caller's own profile."""
+"""Login, token refresh and logout."""
 
 from __future__ import annotations
 
 import contextlib
 from typing import Any, AsyncIterator
 
-from litestar import Controller, Litestar, Request, get, post
-from litestar.di import NamedDependency
+from litestar import Controller, Litestar, Request, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import JSONBody
 
-from backend.db import transaction
-from backend.orgs import service as orgs
-from backend.orgs.schemas import MeRead
+from backend.platform.db import transaction
+from backend.platform.guards import PUBLIC
 from backend.security import network, service, tokens
-from backend.security.guards import PUBLIC
-from backend.security.schemas import Actor, LoginIn, RefreshIn, TokenPair
+from backend.security.schemas import LoginIn, RefreshIn, TokenPair
 
 
 class AuthController(Controller):
@@ -61,11 +58,6 @@ class AuthController(Controller):
             await service.logout(refresh_token=data.refresh_token)
 
 
-@get("/api/v1/me", tags=["auth"], summary="The caller's own profile")
-async def me(actor: NamedDependency[Actor]) -> MeRead:
-    return await orgs.get_me(actor=actor)
-
-
 @contextlib.asynccontextmanager
 async def lifespan(_: Litestar) -> AsyncIterator[None]:
     """Read (or create) the access-token secret before the first request: a bad one stops the start."""
@@ -73,4 +65,4 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
     yield
 
 
-ROUTERS = [AuthController, me]
+ROUTERS = [AuthController]

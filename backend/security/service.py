@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from backend import clock
-from backend.errors import Unauthorized, Unavailable
-from backend.ids import new_id
+from backend.orgs.service import actor_of
 from backend.orgs.tables import User
-from backend.security import passwords, revocations, throttle, tokens
-from backend.security.schemas import Actor, Role, TokenPair
+from backend.platform import clock, passwords
+from backend.platform.errors import Unauthorized, Unavailable
+from backend.platform.ids import new_id
+from backend.platform.settings import settings
+from backend.security import revocations, throttle, tokens
+from backend.security.schemas import TokenPair
 from backend.security.tables import RefreshToken
-from backend.settings import settings
 
 
 async def login(*, username: str, password: str, client: str) -> TokenPair:
@@ -49,21 +50,6 @@ def _busy() -> Unavailable:
         "Too many logins are being checked right now; try again in a moment.",
         retry_after=2,
         code="login_busy",
-    )
-
-
-def actor_of(user: dict) -> Actor:
-    def opt(value: object) -> str | None:
-        return str(value) if value is not None else None
-
-    return Actor(
-        id=str(user["id"]),
-        username=user["username"],
-        role=Role(user["role"]),
-        district=user["district"],
-        enterprise_id=opt(user["enterprise_id"]),
-        service_point_id=opt(user["service_point_id"]),
-        department_id=opt(user["department_id"]),
     )
 
 

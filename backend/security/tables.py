@@ -1,6 +1,6 @@
 """Refresh-token chains and failed-login records (shared by every API process)."""
 
-from piccolo.columns import UUID, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import UUID, ForeignKey, Timestamptz, Varchar
 from piccolo.table import Table
 
 from backend.orgs.tables import User
@@ -39,15 +39,3 @@ class LoginThrottleKey(Table, tablename="login_throttle_keys"):
     id = UUID(primary_key=True)
     key = Varchar(length=255, unique=True)
     touched_at = Timestamptz(index=True)
-
-
-class IdempotencyRecord(Table, tablename="idempotency_records"):
-    """The first reply to a (user, Idempotency-Key) write, replayed on retries."""
-
-    id = UUID(primary_key=True)
-    user_id = UUID()
-    key = Varchar(length=255)
-    fingerprint = Varchar(length=64)
-    status_code = Integer()
-    body = Text()
-    created_at = Timestamptz(index=True)

@@ -20,11 +20,11 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from backend import clock, db
-from backend.errors import RateLimited
-from backend.ids import new_id
+from backend.platform import clock, db
+from backend.platform.errors import RateLimited
+from backend.platform.ids import new_id
+from backend.platform.settings import settings
 from backend.security.tables import LoginFailure, LoginThrottleKey
-from backend.settings import settings
 
 
 @dataclass(frozen=True)

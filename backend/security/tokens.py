@@ -16,11 +16,11 @@ import secrets
 
 import jwt
 
-from backend import clock
-from backend.errors import Unauthorized
-from backend.keyfiles import read_or_create
-from backend.security.schemas import Actor, Role
-from backend.settings import settings
+from backend.platform import clock
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import Unauthorized
+from backend.platform.keyfiles import read_or_create
+from backend.platform.settings import settings
 
 ALGORITHM = "HS256"
 TYP = "at+jwt"

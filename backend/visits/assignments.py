@@ -14,14 +14,13 @@ from typing import Any, Iterable
 import msgspec
 from piccolo.query.functions.aggregate import Max
 
-from backend import clock
-from backend.db import is_unique_violation
-from backend.errors import Conflict, NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
 from backend.orgs.tables import Enterprise, User
-from backend.pagination import page_by_id
-from backend.security.schemas import Actor, Role
-from backend.security.scope import require_in_scope
+from backend.platform import clock
+from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.db import is_unique_violation
+from backend.platform.errors import Conflict, NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import page_by_id
 from backend.visits import schemas as s
 from backend.visits.tables import Assignment, AssignmentMember, Visit
 

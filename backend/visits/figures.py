@@ -7,7 +7,7 @@ import datetime as dt
 import msgspec
 from piccolo.query.functions.aggregate import Count, Sum
 
-from backend import clock
+from backend.platform import clock
 from backend.visits import money
 from backend.visits.tables import Visit
 

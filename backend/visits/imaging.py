@@ -33,13 +33,13 @@ import anyio.to_thread
 import pillow_heif
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
 
-from backend.errors import PayloadTooLarge, UnsupportedMedia, ValidationFailed
+from backend.platform.errors import PayloadTooLarge, UnsupportedMedia, ValidationFailed
 
 pillow_heif.register_heif_opener()
 
 
 def _setting(name: str, default: int) -> int:
-    # Read here rather than in backend/settings.py to keep the shared file untouched; see README.
+    # Read here rather than in backend/platform/settings.py to keep the shared file untouched; see README.
     raw = os.environ.get(name)
     return int(raw) if raw not in (None, "") else default
 

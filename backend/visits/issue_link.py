@@ -12,10 +12,10 @@ import uuid
 
 import msgspec
 
-from backend.errors import DomainError, ValidationFailed
 from backend.issues import service as issues
 from backend.issues.schemas import IssueCreate, IssueRead, VisitContext
-from backend.security.schemas import Actor
+from backend.platform.actor import Actor
+from backend.platform.errors import DomainError, ValidationFailed
 from backend.visits.schemas import VisitIssueIn
 
 

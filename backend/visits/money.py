@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from backend.errors import ValidationFailed
+from backend.platform.errors import ValidationFailed
 
 # Plain decimal notation only: no sign, no exponent, at most two decimal places.
 _MONEY = re.compile(r"(?P<yuan>[0-9]{1,15})(?:\.(?P<fen>[0-9]{1,2}))?")

@@ -15,10 +15,10 @@ from typing import Any
 
 import anyio.to_thread
 
-from backend import clock, db
-from backend.errors import ValidationFailed
-from backend.ids import parse_id
-from backend.settings import settings
+from backend.platform import clock, db
+from backend.platform.errors import ValidationFailed
+from backend.platform.ids import parse_id
+from backend.platform.settings import settings
 from backend.visits import schemas as s
 from backend.visits.imaging import MAX_PHOTO_BYTES, Cleaned
 from backend.visits.tables import Visit, VisitPhoto

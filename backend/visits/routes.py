@@ -12,14 +12,14 @@ from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import File
 
-from backend import clock, idempotency, inputs
-from backend.db import transaction
-from backend.errors import NotFound, UnsupportedMedia, ValidationFailed
-from backend.ids import new_id
-from backend.routing import DEFAULT_PAGE, Cursor, Limit, page
-from backend.schemas import Page
-from backend.security.guards import requires
-from backend.security.schemas import Actor, Role
+from backend.platform import clock, idempotency, inputs
+from backend.platform.actor import Actor, Role
+from backend.platform.db import transaction
+from backend.platform.errors import NotFound, UnsupportedMedia
+from backend.platform.guards import requires
+from backend.platform.ids import new_id
+from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
+from backend.platform.schemas import Page
 from backend.visits import assignments, imaging, photos, plans, upload, visit_log
 from backend.visits import schemas as s
 

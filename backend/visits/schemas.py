@@ -8,7 +8,7 @@ from typing import Annotated
 import msgspec
 
 from backend.issues.schemas import IssueCreate, IssueRead
-from backend.schemas import Input, Latitude, Longitude
+from backend.platform.schemas import Input, Latitude, Longitude
 
 UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 NoteText = Annotated[str, msgspec.Meta(max_length=1000)]

@@ -23,8 +23,8 @@ import anyio.to_thread
 from litestar import Request
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
-from backend import inputs
-from backend.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from backend.platform import inputs
+from backend.platform.errors import BadRequest, PayloadTooLarge, ValidationFailed
 
 FIELD = "file"
 MAX_PARTS = 8

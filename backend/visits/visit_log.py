@@ -1,7 +1,7 @@
 """Visits logged from phones: to an assigned enterprise (leader or team) or to a chamber (leaders).
 
 A visit and the issues raised in it are written in one transaction, which the route opens
-through `backend.idempotency.run` so that a phone retrying with the same Idempotency-Key gets
+through `backend.platform.idempotency.run` so that a phone retrying with the same Idempotency-Key gets
 the first reply. Who sees a visit: admins and secretaries within their district; leaders and
 other staff the visits of enterprises they are assigned to (leader or team) and the visits they
 logged or led; an owner the visits to their enterprise; service staff nothing.
@@ -14,13 +14,12 @@ import json
 import uuid
 from typing import Any
 
-from backend import clock
-from backend.errors import Forbidden, NotFound, ValidationFailed
-from backend.ids import new_id, parse_id
 from backend.orgs.tables import Chamber, Enterprise
-from backend.pagination import Instant, decode_cursor, encode_cursor
-from backend.security.schemas import Actor, Role
-from backend.security.scope import require_in_scope
+from backend.platform import clock
+from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.errors import Forbidden, NotFound, ValidationFailed
+from backend.platform.ids import new_id, parse_id
+from backend.platform.pagination import Instant, decode_cursor, encode_cursor
 from backend.visits import geo, issue_link, money, photos
 from backend.visits import schemas as s
 from backend.visits.assignments import active_assignment, assigned_enterprise_ids

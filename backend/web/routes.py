@@ -21,8 +21,8 @@ from litestar.datastructures import CacheControlHeader
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 
-from backend import glossary
-from backend.security.guards import PUBLIC
+from backend.platform import glossary
+from backend.platform.guards import PUBLIC
 
 APP_DIR = Path(__file__).parent / "app"
 PREFIX = "/app"
@@ -38,7 +38,7 @@ HIDDEN = {"include_in_schema": False, "opt": PUBLIC}
 def glossary_module() -> bytes:
     """`/app/glossary.js`: the backend's Chinese labels as an ES module."""
     body = json.dumps(glossary.for_app(), ensure_ascii=False, indent=1)
-    return f"// Generated from backend/glossary.py.\nexport default Object.freeze({body});\n".encode()
+    return f"// Generated from backend/platform/glossary.py.\nexport default Object.freeze({body});\n".encode()
 
 
 def shell_files() -> list[str]:

@@ -2,7 +2,7 @@
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from backend.security.tables import IdempotencyRecord
+from backend.platform.tables import IdempotencyRecord
 
 ID = "2026-11-27T21:50:00:000000"
 VERSION = "1.38.0"

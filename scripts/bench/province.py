@@ -86,8 +86,8 @@ class Loader:
 async def generate() -> None:
     import asyncpg
 
-    from backend import db
-    from backend.migrate import migrate
+    from backend.platform import db
+    from backend.platform.migrate import migrate
 
     url = os.environ["DATABASE_URL"]
     conn = await asyncpg.connect(url)
@@ -463,11 +463,11 @@ async def _timed(label: str, work, runs: int) -> None:
 
 
 async def time_all(runs: int) -> None:
-    from backend import clock, db
+    from backend.platform import clock, db
+    from backend.platform.actor import Actor, Role
     from backend.reports import breakdowns
     from backend.reports.params import period
     from backend.reports.summary import summary
-    from backend.security.schemas import Actor, Role
 
     await db.start()
     clock.set_now(END)

@@ -11,9 +11,9 @@ from typing import AsyncIterator
 import asyncpg
 import pytest
 
-from backend import db
-from backend.db import EmbeddedSQLiteEngine, database_unavailable
 from backend.orgs.tables import Enterprise
+from backend.platform import db
+from backend.platform.db import EmbeddedSQLiteEngine, database_unavailable
 from tests.bad_input.helpers import problem
 from tests.factories import credit_code
 

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 import uuid
 
-from backend import clock
 from backend.cards.tables import Card
+from backend.platform import clock
 from tests.bad_input.helpers import problem, row_counts
 from tests.cards.conftest import holder, issue
 from tests.issues.helpers import issue_input

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from backend.schemas import Input
+from backend.platform.schemas import Input
 
 
 def _structs(annotation: object) -> set[type]:

@@ -8,7 +8,7 @@ import json
 
 from PIL import Image
 
-from backend import clock, inputs
+from backend.platform import clock, inputs
 from backend.visits.tables import VisitPhoto
 from tests.bad_input.helpers import problem, row_counts
 from tests.factories import credit_code

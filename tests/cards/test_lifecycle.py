@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from backend import clock
 from backend.cards import service
 from backend.cards.tables import Card, CardEvent
+from backend.platform import clock
 from tests.cards.conftest import holder, issue
 
 REASON = {"reason": "年度复核未通过"}

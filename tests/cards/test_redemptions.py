@@ -9,7 +9,7 @@ import sys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from backend import clock
+from backend.platform import clock
 
 
 async def test_lists_and_filters(world):
@@ -65,8 +65,8 @@ def test_a_signing_key_from_the_environment(tmp_path):
     )
     code = (
         "import asyncio\n"
-        "from backend import db\n"
-        "from backend.migrate import migrate\n"
+        "from backend.platform import db\n"
+        "from backend.platform.migrate import migrate\n"
         "from backend.cards import keys\n"
         "async def main():\n"
         "    await migrate(); await db.start()\n"

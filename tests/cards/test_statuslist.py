@@ -10,10 +10,10 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backend import clock
 from backend.cards import config
 from backend.cards.offline import decode_lst, encode_lst, pack, unpack, verify_offline
-from backend.settings import settings
+from backend.platform import clock
+from backend.platform.settings import settings
 from scripts.verify_offline import main as offline_main
 from tests.cards import forge
 

@@ -6,10 +6,10 @@ import datetime as dt
 import os
 import stat
 
-from backend import clock
 from backend.cards import images, keys
 from backend.cards.issuing import mask_name
-from backend.settings import settings
+from backend.platform import clock
+from backend.platform.settings import settings
 from tests.cards import forge
 
 
@@ -95,7 +95,7 @@ async def test_a_renewed_card_gets_a_new_credential(world):
 
 
 def test_the_cli_rotates(tmp_path):
-    from backend.__main__ import build_parser
+    from backend.cli import build_parser
 
     args = build_parser().parse_args(["keys", "rotate"])
     assert args.func.__name__ == "_rotate"

@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend import clock
 from backend.cards import keys
 from backend.cards.tables import Redemption, UsedPresentation
+from backend.platform import clock
 from backend.security import tokens
 from tests.cards import forge
 

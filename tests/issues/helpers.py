@@ -6,11 +6,11 @@ import contextlib
 import datetime as dt
 from typing import Any, Iterator
 
-from backend import db
 from backend.issues import schemas as s
 from backend.issues import service
 from backend.issues.tables import Issue, IssueEvent
-from backend.security.schemas import Actor
+from backend.platform import db
+from backend.platform.actor import Actor
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # A Monday in an ordinary working week (no holiday near it).

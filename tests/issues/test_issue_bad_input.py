@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from backend import clock
+from backend.platform import clock
 from tests.issues.helpers import MONDAY_10AM, act, counts, issue_input, post_issue
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 import msgspec
 import pytest
 
-from backend import clock, db
-from backend.errors import Forbidden, ValidationFailed
 from backend.issues import rules, service
 from backend.issues import schemas as s
-from backend.workdays import deadline_after
+from backend.platform import clock, db
+from backend.platform.errors import Forbidden, ValidationFailed
+from backend.platform.workdays import deadline_after
 from tests.factories import SYSTEM
 from tests.issues.helpers import MONDAY_10AM, counts, create, issue_input
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
 from backend.issues.tables import Issue
+from backend.platform import clock
 from tests.issues.helpers import MONDAY_10AM, act, assign_enterprise
 
 

@@ -16,12 +16,12 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backend import db
-from backend.errors import DomainError, Forbidden, InvalidTransition
 from backend.issues import machine, service, workflow
 from backend.issues import schemas as s
 from backend.issues.tables import Issue, IssueEvent
-from backend.security.schemas import Actor, Role
+from backend.platform import db
+from backend.platform.actor import Actor, Role
+from backend.platform.errors import DomainError, Forbidden, InvalidTransition
 from tests.factories import SYSTEM
 from tests.issues.helpers import issue_input
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from backend import clock
+from backend.platform import clock
 from tests.factories import SYSTEM
 from tests.issues.helpers import MONDAY_10AM, SHANGHAI, act, assign_enterprise, counting_queries, create
 

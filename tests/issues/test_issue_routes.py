@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend import clock
+from backend.platform import clock
 from tests.issues.helpers import MONDAY_10AM, act, counts, post_issue
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
 from backend.issues import rules
-from backend.workdays import deadline_after
+from backend.platform import clock
+from backend.platform.workdays import deadline_after
 from tests.issues.helpers import MONDAY_10AM, act, post_issue
 
 

@@ -18,8 +18,8 @@ BEFORE = "2026-11-27T21:13:57:034154"  # the orgs migration before departments.d
 SCRIPT = f"""
 import asyncio, json
 from piccolo.apps.migrations.commands.forwards import run_forwards
-from backend import clock, db
-from backend.migrate import migrate
+from backend.platform import clock, db
+from backend.platform.migrate import migrate
 from backend.orgs.tables import Department
 
 async def main():

@@ -10,11 +10,12 @@ import sys
 import uuid
 from pathlib import Path
 
-from backend import clock, db
 from backend.cards.tables import UsedPresentation
-from backend.ids import new_id
+from backend.platform import clock, db
+from backend.platform.ids import new_id
+from backend.platform.tables import IdempotencyRecord
 from backend.reminders import scheduler
-from backend.security.tables import IdempotencyRecord, LoginFailure, RefreshToken
+from backend.security.tables import LoginFailure, RefreshToken
 
 NOW = dt.datetime(2026, 6, 10, 8, 0, tzinfo=dt.UTC)
 H, D = dt.timedelta(hours=1), dt.timedelta(days=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend import clock
+from backend.platform import clock
 from backend.reminders.sweep import sweep
 from backend.reminders.tables import Notification
 from tests.reminders.helpers import WEEKDAY_MORNING, reminder, rule_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from backend import clock
+from backend.platform import clock
 from backend.reminders import rules
 from backend.reminders.sweep import sweep
 from backend.reminders.tables import Notification, WebhookDelivery

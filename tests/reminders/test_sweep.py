@@ -7,17 +7,18 @@ import datetime as dt
 
 import pytest
 
-from backend import clock
-from backend.reminders import scheduler, sweep as sweep_module, webhooks
+from backend.platform import clock
+from backend.reminders import scheduler, webhooks
+from backend.reminders import sweep as sweep_module
 from backend.reminders.sweep import sweep
 from backend.reminders.tables import Notification, SentReminder, WebhookDelivery, WebhookSubscription
 from tests.reminders.helpers import SECRET, WEEKDAY_MORNING, reminder, rule_of, shanghai
 
 
 async def subscribe(*events: str, url: str = "http://127.0.0.1:9/hook") -> None:
-    from backend.ids import new_id
-
     import msgspec
+
+    from backend.platform.ids import new_id
 
     await WebhookSubscription.insert(
         WebhookSubscription(

@@ -15,7 +15,7 @@ from collections import Counter
 import httpx
 import pytest
 
-from backend import clock, db
+from backend.platform import clock, db
 from backend.reminders.tables import Notification, SentReminder, WebhookDelivery
 from tests.reminders import world as w
 from tests.reminders.helpers import Receiver, verify

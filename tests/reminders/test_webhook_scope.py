@@ -4,7 +4,7 @@ read nor change them (403 `city_wide_only`, nothing written)."""
 
 from __future__ import annotations
 
-from backend import clock
+from backend.platform import clock
 from backend.reminders.tables import Notification, SentReminder, WebhookDelivery, WebhookSubscription
 from tests.reminders import world as reminder_world
 from tests.reminders.helpers import SECRET

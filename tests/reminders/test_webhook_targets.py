@@ -13,8 +13,8 @@ import ipaddress
 import msgspec
 import pytest
 
-from backend import clock
-from backend.ids import new_id
+from backend.platform import clock
+from backend.platform.ids import new_id
 from backend.reminders import config, delivery, targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 from tests.reminders.helpers import SECRET, WEEKDAY_MORNING, Receiver

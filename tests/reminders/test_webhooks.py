@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from backend import clock, db
+from backend.platform import clock, db
 from backend.reminders import delivery, service
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 from tests.reminders.helpers import SECRET, WEEKDAY_MORNING, Receiver, refused_url, verify

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from backend import clock, workdays
+from backend.platform import clock, workdays
 from tests.factories import Caller, Factory
 from tests.reminders.helpers import shanghai
 

@@ -9,10 +9,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend import clock
 from backend.cards.tables import Card, Redemption
-from backend.ids import new_id
 from backend.issues.tables import Issue
+from backend.platform import clock
+from backend.platform.ids import new_id
 from backend.visits.tables import ChamberPlan, Visit
 
 A, B = "鼓楼区", "台江区"

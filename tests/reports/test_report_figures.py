@@ -213,7 +213,7 @@ async def test_department_league(data):
 
 
 async def test_department_response_window_not_yet_passed_is_not_counted(data, factory):
-    from backend import clock
+    from backend.platform import clock
     from tests.reports.helpers import sh
 
     # On 1 April (a working day) the issue assigned on 31 March may still be answered today.

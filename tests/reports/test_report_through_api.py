@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
+from backend.platform import clock
 from tests.visits.helpers import assigned
 
 SH = clock.SHANGHAI

@@ -7,8 +7,8 @@ import datetime as dt
 import jwt
 import pytest
 
-from backend import clock
 from backend.orgs.tables import User
+from backend.platform import clock
 from backend.security.tables import LoginFailure, RefreshToken
 
 LOGIN = "/api/v1/auth/login"

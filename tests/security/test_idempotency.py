@@ -7,10 +7,10 @@ import asyncio
 import msgspec
 import pytest
 
-from backend import idempotency
-from backend.errors import ValidationFailed
 from backend.orgs import schemas, service
 from backend.orgs.tables import Department
+from backend.platform import idempotency
+from backend.platform.errors import ValidationFailed
 from tests.factories import SYSTEM
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from backend import keyfiles
+from backend.platform import keyfiles
 from backend.security import tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RACE = r"""
 import json, multiprocessing as mp, os, sys
 from pathlib import Path
-from backend.keyfiles import read_or_create
+from backend.platform.keyfiles import read_or_create
 
 folder, racers, rounds = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 

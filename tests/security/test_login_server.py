@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from backend.settings import settings
+from backend.platform.settings import settings
 from tests.servers import Server
 
 LOGIN = "/api/v1/auth/login"

@@ -16,11 +16,11 @@ from collections import Counter
 
 import pytest
 
-from backend import clock
-from backend.security import network, passwords, service
+from backend.platform import clock, passwords
+from backend.platform.settings import settings
+from backend.security import network, service
 from backend.security.purge import purge_login_failures
 from backend.security.tables import LoginFailure, LoginThrottleKey
-from backend.settings import settings
 
 LOGIN = "/api/v1/auth/login"
 PASSWORD = "correct-horse-1"  # the factory's password

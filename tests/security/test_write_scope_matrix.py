@@ -26,10 +26,10 @@ from typing import Any, Awaitable, Callable
 import pytest
 from PIL import Image
 
-from backend import clock, db
 from backend.app import create_app
-from backend.ids import new_id
 from backend.piccolo_conf import APP_REGISTRY
+from backend.platform import clock, db
+from backend.platform.ids import new_id
 from backend.reminders.tables import Notification
 from tests.factories import Caller, Factory, credit_code
 

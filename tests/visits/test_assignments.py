@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
+from backend.platform import clock
 from backend.visits import service
 from backend.visits.tables import Assignment, AssignmentMember
 from tests.visits.helpers import assigned, count

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from backend import clock
 from backend.issues.tables import Issue, IssueEvent
+from backend.platform import clock
 from backend.visits.tables import Visit
 
 URL = "/api/v1/visits"

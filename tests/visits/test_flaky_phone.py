@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
 from backend.issues.tables import Issue
+from backend.platform import clock
 from backend.visits.tables import Visit, VisitPhoto
 from tests.visits.helpers import HERE, assigned, count
 from tests.visits.test_photos import heic, jpeg_with_gps_and_rotation, upload

@@ -13,7 +13,7 @@ import time
 import pytest
 from PIL import Image, PngImagePlugin
 
-from backend.ids import new_id
+from backend.platform.ids import new_id
 from backend.visits import imaging, photos
 from backend.visits.tables import Visit, VisitPhoto
 from tests.visits.helpers import count

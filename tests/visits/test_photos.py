@@ -10,7 +10,7 @@ import zlib
 import pillow_heif
 from PIL import Image
 
-from backend import clock
+from backend.platform import clock
 from backend.visits import imaging, photos
 from backend.visits.tables import VisitPhoto
 from tests.visits.helpers import assigned, count

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
+from backend.platform import clock
 from backend.visits import plans
 from backend.visits.tables import ChamberPlan
 

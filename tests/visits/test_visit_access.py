@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from backend import clock
+from backend.platform import clock
 from backend.visits import service
 from backend.visits.tables import Visit
 from tests.visits.helpers import assigned, count

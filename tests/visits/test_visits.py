@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend import clock
+from backend.platform import clock
 from backend.visits.tables import Visit
 from tests.visits.helpers import FAR, HERE, assigned, count
 

@@ -22,7 +22,7 @@ from typing import Any, AsyncIterator
 import httpx
 import pytest
 
-from backend import clock
+from backend.platform import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backend import clock
 from backend.cards.tables import Redemption
+from backend.platform import clock
 from tests.web.conftest import log_in
 from tests.web.fakecam import camera_showing
 from tests.web.world import World, make_world

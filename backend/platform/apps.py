@@ -7,7 +7,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 from piccolo.table import Table
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def domain_app(name: str, tables: list[type[Table]], depends_on: tuple[str, ...] = ()) -> AppConfig:

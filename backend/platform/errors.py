@@ -6,21 +6,26 @@ Every problem body carries `type`, `title`, `status`, `detail` and a stable `cod
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from http import HTTPStatus
 from typing import Any
 
 import msgspec
 import structlog
-from litestar import MediaType, Request, Response
+from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from backend.db import database_unavailable
+from backend.platform.db import database_unavailable
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_S = 5  # what a 503 `database_unavailable` asks clients to wait
 TYPE_BASE = "https://greencard.invalid/problems/"
-log = structlog.get_logger("backend.errors")
+# The dates every request is held to (`inputs` checks them); the handler below knows the message.
+MIN_DATE = dt.date(2000, 1, 1)
+MAX_DATE = dt.date(2099, 12, 31)
+DATE_RANGE = f"Dates lie between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}."
+log = structlog.get_logger("backend.platform.errors")
 
 
 class DomainError(Exception):
@@ -201,8 +206,6 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
             return problem(400, "malformed_json", "The request body is not valid JSON.")
         if "content-type" in detail.lower() or "boundary" in detail.lower():
             return problem(400, "bad_request", detail)
-        from backend.inputs import DATE_RANGE  # inputs imports this module
-
         if errors and all(e["message"] == DATE_RANGE for e in errors):
             return problem(422, "date_out_of_range", DATE_RANGE, errors=errors)
         return problem(422, "validation_failed", "The request failed validation.", errors=errors)

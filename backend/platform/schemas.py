@@ -6,7 +6,7 @@ from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
-from backend import inputs
+from backend.platform import inputs
 
 T = TypeVar("T")
 
@@ -19,7 +19,7 @@ Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
 
 
 class Input(msgspec.Struct):
-    """Base of every request body: its dates are held to the app's bounds (`backend.inputs`)."""
+    """Base of every request body: its dates are held to the app's bounds (`backend.platform.inputs`)."""
 
     def __post_init__(self) -> None:
         inputs.check_fields(self)

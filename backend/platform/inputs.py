@@ -6,9 +6,9 @@
   recursion); ours nest four levels at most.
 - Every date or timestamp a request carries lies in `MIN_DATE`..`MAX_DATE`: the business reckons
   in Asia/Shanghai dates and Chinese working days, and an instant near year 1 or 9999 overflows
-  that arithmetic. Request bodies derive from `backend.schemas.Input` (whose fields are checked
+  that arithmetic. Request bodies derive from `backend.platform.schemas.Input` (whose fields are checked
   here), query dates go through `parse_date` / `parse_instant`, cursors through
-  `backend.pagination.decode_cursor`.
+  `backend.platform.pagination.decode_cursor`.
 
 A JSON body is decoded by `CheckedRequest.json()` (the app's request class), forms by
 `CheckedRequest.form()` (read by `read_form` before the handler, since Litestar's multipart
@@ -30,12 +30,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.enums import RequestEncodingType
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
-from backend.errors import BadRequest, ValidationFailed
+from backend.platform.errors import DATE_RANGE, MAX_DATE, MIN_DATE, BadRequest, ValidationFailed
 
 MAX_JSON_DEPTH = 32
-MIN_DATE = dt.date(2000, 1, 1)
-MAX_DATE = dt.date(2099, 12, 31)
-DATE_RANGE = f"Dates lie between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}."
 
 # JSON strings (with escapes), removed before counting brackets; the unrolled form is linear.
 _JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')

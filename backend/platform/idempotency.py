@@ -16,11 +16,11 @@ from typing import Any, Awaitable, Callable
 import msgspec
 from litestar import Response
 
-from backend import clock, db
-from backend.errors import ValidationFailed
-from backend.ids import new_id
-from backend.security.schemas import Actor
-from backend.security.tables import IdempotencyRecord
+from backend.platform import clock, db
+from backend.platform.actor import Actor
+from backend.platform.errors import ValidationFailed
+from backend.platform.ids import new_id
+from backend.platform.tables import IdempotencyRecord
 
 MAX_KEY_LENGTH = 255
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any, TypeVar
 from litestar import Request
 from litestar.params import QueryParameter
 
-from backend.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from backend.schemas import Page
-from backend.security.schemas import Actor
+from backend.platform.actor import Actor
+from backend.platform.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from backend.platform.schemas import Page
 
 T = TypeVar("T")
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import functools
 import socket
 import sqlite3
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import urlparse
 
 import aiosqlite
@@ -30,6 +31,8 @@ from piccolo.engine.sqlite import (
     dict_factory,
 )
 from piccolo.table import Table
+
+from backend.platform.settings import settings
 
 BUSY_TIMEOUT_S = 30.0
 
@@ -153,10 +156,11 @@ def make_engine(database_url: str) -> Engine:
     raise ValueError(f"DATABASE_URL scheme {parsed.scheme!r} is not supported (sqlite or postgresql)")
 
 
+@functools.cache
 def engine() -> Engine:
-    from backend.piccolo_conf import DB
-
-    return DB
+    """The one engine of this process, built from DATABASE_URL on first use (Piccolo's tables find
+    it through backend.piccolo_conf.DB, which is this object). A later change of the setting has no effect."""
+    return make_engine(settings.database_url)
 
 
 def is_sqlite() -> bool:
@@ -256,3 +260,16 @@ def is_unique_violation(exc: BaseException) -> bool:
     if isinstance(exc, sqlite3.IntegrityError):
         return "UNIQUE" in str(exc)
     return type(exc).__name__ == "UniqueViolationError"
+
+
+def run_async(work: Callable[[], Awaitable[Any]]) -> Any:
+    """Run `work` with the database open, then close it (the CLI's commands)."""
+
+    async def main() -> Any:
+        await start()
+        try:
+            return await work()
+        finally:
+            await stop()
+
+    return asyncio.run(main())

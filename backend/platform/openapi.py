@@ -1,11 +1,11 @@
 """Makes the OpenAPI document say what the server sends: problem+json errors, 503, downloads.
 
 Litestar documents a `400` as its own validation body in `application/json`; every error this
-app sends is RFC 9457 `application/problem+json` (`backend/errors.py`), so each operation's error
+app sends is RFC 9457 `application/problem+json` (`backend/platform/errors.py`), so each operation's error
 replies are rewritten to that, a `4XX` reply covers the rest, and a `503` (`database_unavailable`,
 with `Retry-After`) is added wherever the operation does not document its own. A handler whose
 reply may also be a download lists those media types in `opt={"downloads": [...]}`; public
-operations (`security.guards.PUBLIC`) are documented as needing no token. Built once at
+operations (`platform.guards.PUBLIC`) are documented as needing no token. Built once at
 start-up; Litestar then caches the document. `scripts/fuzz.py` holds the server to it.
 """
 
@@ -16,8 +16,8 @@ from litestar.openapi.spec import OpenAPIHeader, OpenAPIMediaType, OpenAPIRespon
 from litestar.openapi.spec.enums import OpenAPIType
 from litestar.routes import HTTPRoute
 
-from backend.errors import PROBLEM_JSON
-from backend.security.guards import PUBLIC
+from backend.platform.errors import PROBLEM_JSON
+from backend.platform.guards import PUBLIC
 
 PROBLEM = Schema(
     type=OpenAPIType.OBJECT,

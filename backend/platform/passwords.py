@@ -17,7 +17,7 @@ import anyio.to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from backend.settings import settings
+from backend.platform.settings import settings
 
 _hasher = PasswordHasher(time_cost=settings.password_time_cost, memory_cost=settings.password_memory_kib, parallelism=1)
 # Compared against when the username is unknown, so both paths cost the same time.

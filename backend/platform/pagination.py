@@ -12,8 +12,8 @@ import msgspec
 from piccolo.columns import Column
 from piccolo.query import Select
 
-from backend import inputs
-from backend.errors import ValidationFailed
+from backend.platform import inputs
+from backend.platform.errors import ValidationFailed
 
 T = TypeVar("T")
 Instant = Annotated[dt.datetime, msgspec.Meta(tz=True)]  # a timestamp in a cursor: with its offset
