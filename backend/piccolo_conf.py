@@ -9,6 +9,7 @@ DB = engine()
 # Order matters only for readability; Piccolo resolves each app's migration_dependencies.
 APP_REGISTRY = AppRegistry(
     apps=[
+        "backend.platform.piccolo_app",
         "backend.orgs.piccolo_app",
         "backend.security.piccolo_app",
         "backend.cards.piccolo_app",

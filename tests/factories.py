@@ -10,10 +10,9 @@ from httpx import AsyncClient as AsyncTestClient
 
 from backend.orgs import schemas as s
 from backend.orgs import service as orgs
-from backend.platform.actor import Actor, Role
+from backend.platform.actor import SYSTEM, Actor, Role
 from backend.security import tokens
 
-SYSTEM = Actor(id="00000000-0000-0000-0000-000000000000", username="system", role=Role.ADMIN)
 _seq = itertools.count(1)
 
 

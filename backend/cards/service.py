@@ -16,12 +16,12 @@ from backend.cards.tables import Card, CardEvent, CardSequence
 from backend.cards.verification import forget_card
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
-from backend.platform import clock
+from backend.platform import clock, outbox
 from backend.platform.actor import Actor, Role, require_in_scope
 from backend.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
+from backend.platform.outbox import Event
 from backend.platform.pagination import page_by_id, plain
-from backend.reminders import service as reminders
 
 SERVICE_ORDER = list(Service)
 _COLUMNS = (
@@ -272,9 +272,9 @@ async def change_status(*, card_id: str, action: str, reason: str, actor: Actor)
     if not changed:
         raise InvalidTransition("The card changed meanwhile; reload it.", code="invalid_transition")
     await _record(row["id"], action, row["status"], target, actor, reason)
-    if target == "revoked":  # a signed webhook, queued in this transaction (delivered iff it commits)
-        await reminders.emit(
-            "card.revoked",
+    if target == "revoked":  # announced in this transaction: it exists iff the revocation commits
+        await outbox.emit(
+            Event.CARD_REVOKED,
             subject_type="card",
             subject_id=str(row["id"]),
             data={

@@ -24,7 +24,7 @@ import msgspec
 import structlog
 
 from backend.platform import clock, db
-from backend.reminders import config, targets
+from backend.reminders import config, targets, webhooks
 from backend.reminders import schemas as s
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
@@ -182,8 +182,10 @@ async def _record(
 
 
 async def deliver_due(*, now: dt.datetime | None = None) -> s.DeliveryRunResult:
-    """One pass over the outbox: send every due delivery once (a job; also run by the admin run)."""
+    """One pass: dispatch the platform outbox's new events, then send every due delivery once
+    (a job; also run by the admin run)."""
     cfg = config.load()
+    await webhooks.dispatch_outbox(now=now)
     token = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
     claimed = await _claim(token, now or clock.now(), cfg)
     result = s.DeliveryRunResult(attempted=len(claimed))

@@ -7,7 +7,8 @@ batches; running it twice, or in several processes at once, does no harm.
 Kept: a used presentation token's claim and a refresh-token link until EXPIRED_TOKEN_RETENTION_HOURS
 (24) after the token expired (an expired token is refused either way); an Idempotency-Key reply
 IDEMPOTENCY_RETENTION_DAYS (7) after it was made (a phone retrying later creates anew); a failed
-login LOGIN_FAILURE_RETENTION_HOURS (24, never less than the throttling window).
+login LOGIN_FAILURE_RETENTION_HOURS (24, never less than the throttling window); an outbox event
+OUTBOX_RETENTION (7 days) after it was dispatched (its webhook deliveries keep their own log).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import os
 from dataclasses import dataclass
 
 from backend.cards.verification import purge_used_presentations
-from backend.platform import clock, idempotency
+from backend.platform import clock, idempotency, outbox
 from backend.platform.settings import settings
 from backend.security.purge import purge_login_failures, purge_refresh_tokens
+
+OUTBOX_RETENTION = dt.timedelta(days=7)
 
 
 def _int(name: str, default: int) -> int:
@@ -57,4 +60,5 @@ async def purge() -> dict[str, int]:
         "refresh_tokens": await purge_refresh_tokens(before=now - keep.expired_tokens),
         "idempotency_records": await idempotency.purge(before=now - keep.idempotency),
         "login_failures": await purge_login_failures(before=now - keep.login_failures),
+        "outbox_events": await outbox.purge(before=now - OUTBOX_RETENTION),
     }

@@ -8,20 +8,10 @@ from typing import Annotated, Any
 
 import msgspec
 
+from backend.platform.outbox import Event
 from backend.platform.schemas import Input
 
-
-class Event(enum.StrEnum):
-    """Webhook event types (also the `event` of each notification)."""
-
-    ISSUE_DUE_SOON = "issue.due_soon"
-    ISSUE_OVERDUE = "issue.overdue"
-    ISSUE_ESCALATED = "issue.escalated"
-    VISIT_OVERDUE = "visit.overdue"
-    CARD_EXPIRING = "card.expiring"
-    CARD_REVOKED = "card.revoked"
-    CHAMBER_PLAN_BEHIND = "chamber_plan.behind"
-    ISSUES_DIGEST = "issues.digest"
+__all__ = ["Event"]  # the event vocabulary is the platform's (outbox); webhooks subscribe to it
 
 
 class DeliveryStatus(enum.StrEnum):

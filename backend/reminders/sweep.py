@@ -24,6 +24,7 @@ from backend.platform import clock, db, workdays
 from backend.platform.ids import new_id
 from backend.reminders import notifications, webhooks
 from backend.reminders import schemas as s
+from backend.reminders.rules import RULES
 from backend.reminders.tables import Notification, SentReminder
 
 Rule = Callable[[dt.datetime], AsyncIterator[s.Reminder]]
@@ -85,8 +86,6 @@ async def send_once(reminder: s.Reminder, now: dt.datetime) -> s.SentItem | None
 async def sweep(*, now: dt.datetime | None = None, rules: Sequence[Rule] | None = None) -> s.SweepResult:
     """Run every rule once; each reminder not yet sent (and due at this hour) is sent now."""
     if rules is None:
-        from backend.reminders.rules import RULES
-
         rules = RULES
     now = now or clock.now()
     working = workdays.in_working_hours(now)

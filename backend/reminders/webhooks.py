@@ -1,8 +1,11 @@
-"""Webhook subscriptions (admin) and the durable outbox they are fed from.
+"""Webhook subscriptions (admin) and the deliveries they are fed from.
 
-An outbox row is written in the same transaction as the change it reports (a sent reminder,
-a revoked card), so an event is delivered if and only if its cause committed; the delivery job
-(delivery.py) sends it later, outside any transaction.
+A delivery row is written in the same transaction as the change it reports, so an event is
+delivered if and only if its cause committed: a sent reminder enqueues its deliveries in the
+sweep's transaction; another domain's event (a revoked card) is recorded in the platform outbox
+(`platform.outbox.emit`) by its own transaction, and `dispatch_outbox` turns it into deliveries
+(to the subscribers of that moment) in one transaction that also marks it dispatched. The
+delivery job (delivery.py) sends them later, outside any transaction.
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from urllib.parse import urlsplit
 import httpx
 import msgspec
 
-from backend.platform import clock
+from backend.platform import clock, db
 from backend.platform.actor import Actor
 from backend.platform.errors import NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
 from backend.platform.pagination import page_by_id
+from backend.platform.tables import OutboxEvent
 from backend.reminders import schemas as s
 from backend.reminders import targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
@@ -199,3 +203,51 @@ async def enqueue(
         )
     )
     return len(targets)
+
+
+OUTBOX_BATCH = 100
+
+
+async def dispatch_outbox(*, now: dt.datetime | None = None, batch: int = OUTBOX_BATCH) -> int:
+    """Turn undispatched outbox events (oldest first, up to `batch`) into deliveries; how many events.
+
+    One transaction: the events are claimed by a compare-and-set on `dispatched_at` (on PostgreSQL
+    also locked, skipping rows a concurrent pass holds), and each claimed event's deliveries are
+    enqueued with it, so an event is dispatched exactly once, by whoever claimed it.
+    """
+    now = now or clock.now()
+    if not await OutboxEvent.exists().where(OutboxEvent.dispatched_at.is_null()):
+        return 0  # the common case, without taking SQLite's write lock
+    async with db.transaction():
+        query = (
+            OutboxEvent.select(OutboxEvent.id)
+            .where(OutboxEvent.dispatched_at.is_null())
+            .order_by(OutboxEvent.created_at)
+            .order_by(OutboxEvent.id)
+            .limit(batch)
+        )
+        if not db.is_sqlite():
+            query = query.lock_rows("UPDATE", skip_locked=True, of=(OutboxEvent,))
+        ids = [r["id"] for r in await query]
+        if not ids:
+            return 0
+        claimed = {
+            r["id"]
+            for r in await OutboxEvent.update({OutboxEvent.dispatched_at: now})
+            .where(OutboxEvent.id.is_in(ids) & OutboxEvent.dispatched_at.is_null())
+            .returning(OutboxEvent.id)
+        }
+        if not claimed:
+            return 0
+        events = await OutboxEvent.select().where(OutboxEvent.id.is_in(list(claimed))).order_by(OutboxEvent.created_at)
+        for event in events:
+            payload = msgspec.json.decode(event["payload"])
+            await enqueue(
+                event=event["event"],
+                subject_type=event["subject_type"],
+                subject_id=event["subject_id"],
+                data=payload.get("data", {}),
+                text=payload.get("text", ""),
+                now=now,
+            )
+    return len(events)

@@ -10,9 +10,9 @@ import pytest
 from backend.issues import rules, service
 from backend.issues import schemas as s
 from backend.platform import clock, db
+from backend.platform.actor import SYSTEM
 from backend.platform.errors import Forbidden, ValidationFailed
 from backend.platform.workdays import deadline_after
-from tests.factories import SYSTEM
 from tests.issues.helpers import MONDAY_10AM, counts, create, issue_input
 
 

@@ -20,9 +20,8 @@ from backend.issues import machine, service, workflow
 from backend.issues import schemas as s
 from backend.issues.tables import Issue, IssueEvent
 from backend.platform import db
-from backend.platform.actor import Actor, Role
+from backend.platform.actor import SYSTEM, Actor, Role
 from backend.platform.errors import DomainError, Forbidden, InvalidTransition
-from tests.factories import SYSTEM
 from tests.issues.helpers import issue_input
 
 ROLES = list(Role)

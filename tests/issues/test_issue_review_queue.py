@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from backend.platform import clock
-from tests.factories import SYSTEM
+from backend.platform.actor import SYSTEM
 from tests.issues.helpers import MONDAY_10AM, SHANGHAI, act, assign_enterprise, counting_queries, create
 
 A, B = "鼓楼区", "台江区"

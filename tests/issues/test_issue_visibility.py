@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import SYSTEM
+from backend.platform.actor import SYSTEM
 from tests.issues.helpers import assign_enterprise, create
 
 A, B = "鼓楼区", "台江区"

@@ -13,7 +13,7 @@ from pathlib import Path
 from backend.cards.tables import UsedPresentation
 from backend.platform import clock, db
 from backend.platform.ids import new_id
-from backend.platform.tables import IdempotencyRecord
+from backend.platform.tables import IdempotencyRecord, OutboxEvent
 from backend.reminders import scheduler
 from backend.security.tables import LoginFailure, RefreshToken
 
@@ -51,6 +51,17 @@ def idempotency_record(created_at: dt.datetime) -> IdempotencyRecord:
     )
 
 
+def outbox_event(created_at: dt.datetime, dispatched_at: dt.datetime | None) -> OutboxEvent:
+    return OutboxEvent(
+        id=new_id(),
+        event="card.revoked",
+        subject_type="card",
+        subject_id=uuid.uuid4().hex,
+        created_at=created_at,
+        dispatched_at=dispatched_at,
+    )
+
+
 def failure(at: dt.datetime, key: str = "user:someone") -> LoginFailure:
     return LoginFailure(id=new_id(), key=key, at=at)
 
@@ -77,10 +88,24 @@ async def test_the_purge_deletes_old_rows_and_keeps_recent_ones(factory):
     await RefreshToken.insert(old_link, kept_link, live_link)
     await IdempotencyRecord.insert(old_key, kept_key)
     await LoginFailure.insert(old_failure, kept_failure, recent_failure)
+    # Dispatched over a week ago: gone; dispatched recently, or never (however old): kept.
+    old_event, kept_event, undispatched = (
+        outbox_event(NOW - 9 * D, NOW - 8 * D),
+        outbox_event(NOW - 9 * D, NOW - 6 * D),
+        outbox_event(NOW - 30 * D, None),
+    )
+    await OutboxEvent.insert(old_event, kept_event, undispatched)
 
     clock.set_now(NOW)
     deleted = await scheduler.purge_expired()
-    assert deleted == {"card_used_presentations": 1, "refresh_tokens": 1, "idempotency_records": 1, "login_failures": 1}
+    assert deleted == {
+        "card_used_presentations": 1,
+        "refresh_tokens": 1,
+        "idempotency_records": 1,
+        "login_failures": 1,
+        "outbox_events": 1,
+    }
+    assert await ids(OutboxEvent) == {kept_event.id, undispatched.id}
     assert await ids(UsedPresentation) == {kept_presentation.id, live_presentation.id}
     assert await ids(RefreshToken) == {kept_link.id, live_link.id}
     assert await ids(IdempotencyRecord) == {kept_key.id}
@@ -141,5 +166,11 @@ async def test_the_cli_purges_and_says_what_it_deleted():
         check=True,
     )
     deleted = json.loads(done.stdout)["deleted"]
-    assert deleted == {"card_used_presentations": 0, "refresh_tokens": 0, "idempotency_records": 1, "login_failures": 1}
+    assert deleted == {
+        "card_used_presentations": 0,
+        "refresh_tokens": 0,
+        "idempotency_records": 1,
+        "login_failures": 1,
+        "outbox_events": 0,
+    }
     assert await ids(LoginFailure) == {recent.id}

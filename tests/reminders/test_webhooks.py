@@ -8,8 +8,10 @@ import json
 
 import pytest
 
-from backend.platform import clock, db
-from backend.reminders import delivery, service
+from backend.platform import clock, db, outbox
+from backend.platform.outbox import Event
+from backend.platform.tables import OutboxEvent
+from backend.reminders import delivery, webhooks
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 from tests.reminders.helpers import SECRET, WEEKDAY_MORNING, Receiver, refused_url, verify
 
@@ -27,10 +29,14 @@ async def subscribe(admin, url: str, events=("card.revoked",), **kw) -> str:
 
 
 async def emit(subject_id: str = "card-1") -> int:
+    """Announce a revoked card in a committed transaction, then dispatch the outbox: deliveries queued."""
     async with db.transaction():
-        return await service.emit(
-            "card.revoked", subject_type="card", subject_id=subject_id, data={"reason": "失信"}, text="绿卡已吊销"
+        await outbox.emit(
+            Event.CARD_REVOKED, subject_type="card", subject_id=subject_id, data={"reason": "失信"}, text="绿卡已吊销"
         )
+    before = await WebhookDelivery.count()
+    assert await webhooks.dispatch_outbox() == 1
+    return await WebhookDelivery.count() - before
 
 
 async def deliveries(admin, hook_id: str) -> list[dict]:
@@ -266,6 +272,78 @@ async def test_an_event_emitted_in_a_rolled_back_transaction_is_never_delivered(
     await subscribe(admin, "https://example.com/hook")
     with pytest.raises(RuntimeError):
         async with db.transaction():
-            await service.emit("card.revoked", subject_type="card", subject_id="c", data={})
+            await outbox.emit(Event.CARD_REVOKED, subject_type="card", subject_id="c", data={})
             raise RuntimeError("the revocation failed")
+    assert await OutboxEvent.count() == 0
+    assert await webhooks.dispatch_outbox() == 0 and (await delivery.deliver_due()).attempted == 0
     assert await WebhookDelivery.count() == 0
+
+
+async def test_an_event_is_only_recorded_inside_the_transaction_of_its_cause():
+    with pytest.raises(RuntimeError, match="transaction"):
+        await outbox.emit(Event.CARD_REVOKED, subject_type="card", subject_id="c", data={})
+    assert await OutboxEvent.count() == 0
+
+
+async def test_a_card_revoked_through_the_api_is_delivered_once(factory, fast):
+    admin = await factory.user("admin")
+    holder = await factory.user("entrepreneur")
+    with Receiver() as receiver:
+        await subscribe(admin, receiver.url)
+        issued = await admin.post(
+            "/api/v1/cards",
+            json={
+                "holder_id": holder.id,
+                "enterprise_id": holder.actor.enterprise_id,
+                "services": ["medical"],
+            },
+        )
+        assert issued.status_code == 201, issued.text
+        card = issued.json()
+        revoked = await admin.post(f"/api/v1/cards/{card['id']}/revoke", json={"reason": "列入严重失信名单"})
+        assert revoked.status_code == 200, revoked.text
+        first, again = await delivery.deliver_due(), await delivery.deliver_due()
+    assert (first.delivered, again.attempted) == (1, 0)
+    [body] = receiver.bodies()
+    assert body["event"] == "card.revoked" and body["subject"] == {"type": "card", "id": card["id"]}
+    assert body["data"]["number"] == card["number"] and body["data"]["reason"] == "列入严重失信名单"
+    assert await OutboxEvent.count().where(OutboxEvent.dispatched_at.is_null()) == 0
+
+
+async def test_a_refused_revocation_announces_nothing(factory, fast):
+    admin = await factory.user("admin")
+    holder = await factory.user("entrepreneur")
+    await subscribe(admin, "https://example.com/hook")
+    card = (
+        await admin.post(
+            "/api/v1/cards",
+            json={"holder_id": holder.id, "enterprise_id": holder.actor.enterprise_id, "services": ["medical"]},
+        )
+    ).json()
+    assert (await admin.post(f"/api/v1/cards/{card['id']}/revoke", json={"reason": "失信"})).status_code == 200
+    again = await admin.post(f"/api/v1/cards/{card['id']}/revoke", json={"reason": "再次"})
+    assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
+    assert await OutboxEvent.count() == 1
+
+
+async def test_concurrent_outbox_dispatches_queue_each_event_once(factory, fast):
+    admin = await factory.user("admin")
+    await subscribe(admin, "https://example.com/hook")
+    await subscribe(admin, "https://example.com/second")
+    for n in range(6):
+        async with db.transaction():
+            await outbox.emit(Event.CARD_REVOKED, subject_type="card", subject_id=f"card-{n}", data={})
+    counts = await asyncio.gather(*(webhooks.dispatch_outbox() for _ in range(4)))
+    assert sum(counts) == 6
+    rows = await WebhookDelivery.select(WebhookDelivery.webhook_id, WebhookDelivery.subject_id)
+    assert len(rows) == 12 and len({(r["webhook_id"], r["subject_id"]) for r in rows}) == 12
+    assert await webhooks.dispatch_outbox() == 0
+
+
+async def test_subscribers_are_those_of_the_moment_the_event_is_dispatched(factory, fast):
+    admin = await factory.user("admin")
+    async with db.transaction():
+        await outbox.emit(Event.CARD_REVOKED, subject_type="card", subject_id="early", data={})
+    hook_id = await subscribe(admin, "https://example.com/hook")
+    assert await webhooks.dispatch_outbox() == 1
+    assert [d["subject_id"] for d in await deliveries(admin, hook_id)] == ["early"]

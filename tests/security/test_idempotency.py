@@ -10,8 +10,8 @@ import pytest
 from backend.orgs import schemas, service
 from backend.orgs.tables import Department
 from backend.platform import idempotency
+from backend.platform.actor import SYSTEM
 from backend.platform.errors import ValidationFailed
-from tests.factories import SYSTEM
 
 
 async def create(name: str, key: str | None):

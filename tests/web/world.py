@@ -11,7 +11,8 @@ from PIL import Image
 
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
-from tests.factories import SYSTEM, Caller, Factory
+from backend.platform.actor import SYSTEM
+from tests.factories import Caller, Factory
 
 
 @dataclass
