@@ -12,6 +12,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from backend.apidocs import RENDER_PLUGINS
+from backend.assignments import routes as assignments
 from backend.cards import routes as cards
 from backend.headers import add_security_headers
 from backend.health import ROUTERS as HEALTH
@@ -31,7 +32,7 @@ from backend.visits import routes as visits
 from backend.web import routes as web
 
 # Adding a domain: add its routes module here. A routes module may also define `lifespan`.
-DOMAINS = [security, orgs, cards, visits, issues, reminders, reports, web]
+DOMAINS = [security, orgs, cards, assignments, visits, issues, reminders, reports, web]
 
 
 @contextlib.asynccontextmanager

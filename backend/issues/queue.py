@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from backend.assignments import service as assignments
 from backend.issues import machine
 from backend.issues import schemas as s
 from backend.issues.scope import visible
@@ -66,10 +67,8 @@ async def _names(table: Any, column: Any, ids: set[Any]) -> dict[Any, str]:
 
 async def _leaders(enterprise_ids: set[uuid.UUID]) -> dict[uuid.UUID, s.LeaderRef]:
     """Each enterprise's leader under its active assignment (one query for the page)."""
-    from backend.visits import service as visits  # here: the visits domain imports this one
-
-    leaders = await visits.active_leaders(enterprise_ids=enterprise_ids)
-    return {e: s.LeaderRef(id=str(x["leader_id"]), display_name=x["leader_name"] or "") for e, x in leaders.items()}
+    leaders = await assignments.active_leaders(enterprise_ids=enterprise_ids)
+    return {e: s.LeaderRef(id=str(x.leader_id), display_name=x.leader_name) for e, x in leaders.items()}
 
 
 def _days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> tuple[int, int]:

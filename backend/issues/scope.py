@@ -11,20 +11,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from backend.assignments.service import assigned_enterprise_ids
 from backend.issues.tables import Issue
 from backend.platform.actor import Actor, Role
 from backend.platform.errors import Forbidden
 from backend.platform.ids import parse_id
 
 NOTHING = Issue.id.is_null()  # matches no row: ids are never null
-
-
-async def assigned_enterprise_ids(user_id: str) -> list[uuid.UUID]:
-    """Enterprises with an active assignment where the user leads or serves on the team."""
-    # Imported here: the visits domain imports this one (a visit creates its issues).
-    from backend.visits import service as visits
-
-    return await visits.assigned_enterprise_ids(user_id=user_id)
 
 
 def _in(column: Any, values: list[uuid.UUID]) -> Any:
@@ -50,5 +43,5 @@ async def visible(actor: Actor) -> Any:
         base = Issue.created_by == uuid.UUID(actor.id)
         if actor.district is not None:
             base = base & (Issue.district == actor.district)
-    assigned = await assigned_enterprise_ids(actor.id)
+    assigned = await assigned_enterprise_ids(user_id=actor.id)
     return base | _in(Issue.enterprise_id, assigned) if assigned else base

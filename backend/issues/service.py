@@ -11,9 +11,10 @@ from typing import Any
 
 import msgspec
 
+from backend.assignments.service import assigned_enterprise_ids
 from backend.issues import machine, rules
 from backend.issues import schemas as s
-from backend.issues.scope import assigned_enterprise_ids, visible
+from backend.issues.scope import visible
 from backend.issues.tables import Issue, IssueEvent
 from backend.orgs import service as orgs
 from backend.orgs.tables import Enterprise
@@ -124,7 +125,7 @@ async def _enterprise_for_filing(data: s.IssueCreate, actor: Actor, visit: s.Vis
     )
     if not row:
         raise ValidationFailed("No such enterprise.", field="enterprise_id", code="enterprise_not_found")
-    if visit is None and actor.role == Role.LEADER and row["id"] not in await assigned_enterprise_ids(actor.id):
+    if visit is None and actor.role == Role.LEADER and row["id"] not in await assigned_enterprise_ids(user_id=actor.id):
         raise Forbidden("That enterprise is not assigned to you.", code="enterprise_not_assigned")
     require_in_scope(actor, row["district"], "That enterprise")
     if visit is not None and visit.enterprise_id is not None and row["id"] != visit.enterprise_id:

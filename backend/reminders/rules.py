@@ -15,6 +15,7 @@ import datetime as dt
 import uuid
 from typing import AsyncIterator
 
+from backend.assignments import service as assignments
 from backend.cards import service as cards
 from backend.issues import service as issues
 from backend.orgs.tables import Chamber, Enterprise
@@ -52,8 +53,8 @@ async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]
 
 
 async def _leader_of(enterprise_id: str) -> list[str]:
-    row = await visits.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
-    return [str(row["leader_id"])] if row else []
+    found = await assignments.active_assignment(enterprise_id=uuid.UUID(enterprise_id))
+    return [str(found.leader_id)] if found else []
 
 
 async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:

@@ -22,9 +22,9 @@ NOTES = {"start": "已受理，正在协调办理", "resolve": "已协调相关�
 
 async def assignments(city: Any, progress: Progress) -> None:
     """One leader (and the district's other leader in the team) for every enterprise."""
+    from backend.assignments import service
+    from backend.assignments.schemas import AssignmentCreate, Mechanism
     from backend.platform.actor import SYSTEM
-    from backend.visits import assignments as service
-    from backend.visits.schemas import AssignmentCreate, Mechanism
 
     rng = random.Random("demo-assignments")
     task = progress.add_task("挂钩领导 assignments", total=len(city.enterprises))
@@ -43,9 +43,7 @@ async def assignments(city: Any, progress: Progress) -> None:
                     actor=SYSTEM,
                 )
         row = await service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"]))
-        enterprise["leader"] = next(
-            a for a in city.leaders[enterprise["district"]] if uuid.UUID(a.id) == row["leader_id"]
-        )
+        enterprise["leader"] = next(a for a in city.leaders[enterprise["district"]] if uuid.UUID(a.id) == row.leader_id)
         progress.advance(task)
 
 
@@ -256,7 +254,8 @@ async def counts() -> dict[str, int]:
     """Rows in the tables the demo fills."""
     from backend.cards.tables import Card, Redemption
     from backend.issues.tables import Issue
-    from backend.visits.tables import Assignment, ChamberPlan, Visit
+    from backend.assignments.tables import Assignment
+    from backend.visits.tables import ChamberPlan, Visit
 
     out = {}
     for label, table in (

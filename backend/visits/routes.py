@@ -1,11 +1,11 @@
-"""HTTP routes of the visits domain: assignments, visits and their photos, chamber plans."""
+"""HTTP routes of the visits domain: visits and their photos, chamber plans."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
-from litestar import Controller, Request, Response, get, patch, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.openapi.spec import OpenAPIMediaType, Operation, RequestBody, Schema
 from litestar.openapi.spec.enums import OpenAPIFormat, OpenAPIType
@@ -20,72 +20,10 @@ from backend.platform.guards import requires
 from backend.platform.ids import new_id
 from backend.platform.routing import DEFAULT_PAGE, Cursor, Limit, page
 from backend.platform.schemas import Page
-from backend.visits import assignments, imaging, photos, plans, upload, visit_log
+from backend.visits import imaging, photos, plans, upload, visit_log
 from backend.visits import schemas as s
 
 ADMIN = requires(Role.ADMIN)
-
-
-class AssignmentController(Controller):
-    path = "/api/v1/assignments"
-    tags = ["five-ones visits"]
-    guards = [requires(Role.ADMIN, Role.SECRETARY, Role.LEADER, Role.DEPARTMENT, Role.ENTREPRENEUR)]
-
-    @post("/", guards=[ADMIN], summary="Assign a leader, team and mechanism to an enterprise (admin)")
-    async def create(self, data: JSONBody[s.AssignmentCreate], actor: NamedDependency[Actor]) -> s.AssignmentRead:
-        async with transaction():
-            return await assignments.create(data=data, actor=actor)
-
-    @get("/", summary="List assignments the caller may see (a leader: the ones they lead or serve on)")
-    async def list(
-        self,
-        actor: NamedDependency[Actor],
-        enterprise_id: FromQuery[str | None] = None,
-        leader_id: FromQuery[str | None] = None,
-        status: FromQuery[Literal["active", "ended"] | None] = None,
-        limit: Limit = DEFAULT_PAGE,
-        cursor: Cursor = None,
-    ) -> Page[s.AssignmentRead]:
-        return page(
-            await assignments.get_all(
-                actor=actor, enterprise_id=enterprise_id, leader_id=leader_id, status=status, limit=limit, cursor=cursor
-            )
-        )
-
-    @get("/{assignment_id:str}", summary="Read an assignment")
-    async def get(self, assignment_id: FromPath[str], actor: NamedDependency[Actor]) -> s.AssignmentRead:
-        return await assignments.get(assignment_id=assignment_id, actor=actor)
-
-    @patch("/{assignment_id:str}", guards=[ADMIN], summary="Change an active assignment's team or interval (admin)")
-    async def update(
-        self, assignment_id: FromPath[str], data: JSONBody[s.AssignmentUpdate], actor: NamedDependency[Actor]
-    ) -> s.AssignmentRead:
-        async with transaction():
-            return await assignments.update(assignment_id=assignment_id, data=data, actor=actor)
-
-    @post(
-        "/{assignment_id:str}/end",
-        guards=[ADMIN],
-        status_code=200,
-        summary="End an assignment, keeping it as history (admin)",
-    )
-    async def end(
-        self, assignment_id: FromPath[str], actor: NamedDependency[Actor], data: JSONBody[s.AssignmentEnd | None] = None
-    ) -> s.AssignmentRead:
-        async with transaction():
-            return await assignments.end(assignment_id=assignment_id, data=data or s.AssignmentEnd(), actor=actor)
-
-    @post(
-        "/{assignment_id:str}/handover",
-        guards=[ADMIN],
-        status_code=200,
-        summary="Hand the enterprise over to another leader (admin); answers the new assignment",
-    )
-    async def handover(
-        self, assignment_id: FromPath[str], data: JSONBody[s.AssignmentHandover], actor: NamedDependency[Actor]
-    ) -> s.AssignmentRead:
-        async with transaction():
-            return await assignments.handover(assignment_id=assignment_id, data=data, actor=actor)
 
 
 IdempotencyKey = Annotated[
@@ -286,4 +224,4 @@ class ChamberPlanController(Controller):
         )
 
 
-ROUTERS: list = [AssignmentController, VisitController, ChamberPlanController]
+ROUTERS: list = [VisitController, ChamberPlanController]

@@ -1,4 +1,4 @@
-"""Request and response shapes of the visits domain (assignments, visits, photos, chamber plans)."""
+"""Request and response shapes of the visits domain (visits, photos, chamber plans, overdue assignments)."""
 
 from __future__ import annotations
 
@@ -7,59 +7,9 @@ from typing import Annotated
 
 import msgspec
 
+from backend.assignments.schemas import UserId
 from backend.issues.schemas import IssueCreate, IssueRead
 from backend.platform.schemas import Input, Latitude, Longitude
-
-UserId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
-NoteText = Annotated[str, msgspec.Meta(max_length=1000)]
-MAX_TEAM = 50
-
-
-# -- assignments ---------------------------------------------------------------------------------
-
-
-class Mechanism(Input):
-    """The working mechanism: how often the enterprise should be visited."""
-
-    visit_interval_days: Annotated[int, msgspec.Meta(ge=1, le=366)]
-
-
-class AssignmentCreate(Input):
-    enterprise_id: UserId
-    leader_id: UserId
-    mechanism: Mechanism
-    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] = []
-
-
-class AssignmentUpdate(Input):
-    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] | msgspec.UnsetType = msgspec.UNSET
-    mechanism: Mechanism | msgspec.UnsetType = msgspec.UNSET
-
-
-class AssignmentEnd(Input):
-    reason: NoteText = ""
-
-
-class AssignmentHandover(Input):
-    """Hand the enterprise to another leader; the team and mechanism carry over unless given."""
-
-    leader_id: UserId
-    team: Annotated[list[UserId], msgspec.Meta(max_length=MAX_TEAM)] | msgspec.UnsetType = msgspec.UNSET
-    mechanism: Mechanism | msgspec.UnsetType = msgspec.UNSET
-    reason: NoteText = ""
-
-
-class AssignmentRead(msgspec.Struct):
-    id: str
-    enterprise_id: str
-    leader_id: str
-    team: list[str]
-    mechanism: Mechanism
-    status: str  # active | ended
-    started_at: dt.datetime
-    ended_at: dt.datetime | None
-    end_reason: str
-    handed_over_to: str | None
 
 
 class AssignmentDue(msgspec.Struct):

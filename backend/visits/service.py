@@ -1,24 +1,16 @@
 """The visits domain's face for other domains: what they may call.
 
-Assignments live in `assignments.py`, visits in `visit_log.py`, photos in `photos.py`, chamber
-plans in `plans.py`, report figures in `figures.py`; this module re-exports what other domains
-use, so they depend on one name.
+Visits live in `visit_log.py`, photos in `photos.py`, chamber plans in `plans.py`, report figures
+in `figures.py`, overdue assignments in `overdue.py`; this module re-exports what other domains
+use, so they depend on one name. Assignments are their own domain (`backend.assignments`).
 """
 
-from backend.visits.assignments import (
-    active_assignment,
-    active_leaders,
-    assigned_enterprise_ids,
-    assignments_due_for_visit,
-)
 from backend.visits.figures import VisitTotals, visit_totals
+from backend.visits.overdue import assignments_due_for_visit
 from backend.visits.plans import completed_counts, plan_progress, year_bounds
 
 __all__ = [
     "VisitTotals",
-    "active_assignment",
-    "active_leaders",
-    "assigned_enterprise_ids",
     "assignments_due_for_visit",
     "completed_counts",
     "plan_progress",

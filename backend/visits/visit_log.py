@@ -14,6 +14,9 @@ import json
 import uuid
 from typing import Any
 
+import msgspec
+
+from backend.assignments.service import active_assignment, assigned_enterprise_ids
 from backend.orgs.tables import Chamber, Enterprise
 from backend.platform import clock
 from backend.platform.actor import Actor, Role, require_in_scope
@@ -22,7 +25,6 @@ from backend.platform.ids import new_id, parse_id
 from backend.platform.pagination import Instant, decode_cursor, encode_cursor
 from backend.visits import geo, issue_link, money, photos
 from backend.visits import schemas as s
-from backend.visits.assignments import active_assignment, assigned_enterprise_ids
 from backend.visits.tables import Visit
 
 # Phones' clocks drift; a visit a few minutes "in the future" is a clock, not a lie.
@@ -150,27 +152,40 @@ def _check(data: s.VisitCreate) -> int:
     return money.parse_fen(data.financing_coordinated, field="financing_coordinated")
 
 
-async def _enterprise_target(raw: str, actor: Actor) -> dict[str, Any]:
+class Target(msgspec.Struct, frozen=True):
+    """What a visit is to: an enterprise (under its active assignment) or a chamber."""
+
+    leader_id: uuid.UUID  # the responsible leader: the assignment's, or the visiting leader
+    district: str
+    enterprise_id: uuid.UUID | None = None
+    chamber_id: uuid.UUID | None = None
+    assignment_id: uuid.UUID | None = None
+    latitude: float | None = None  # where the enterprise is, for the distance check
+    longitude: float | None = None
+
+
+async def _enterprise_target(raw: str, actor: Actor) -> Target:
     value = parse_id(raw)
     enterprise = value and await Enterprise.select().where(Enterprise.id == value).first()
     if not enterprise:
         raise ValidationFailed("No such enterprise.", field="enterprise_id", code="unknown_enterprise")
     assignment = await active_assignment(enterprise_id=value)
     me = uuid.UUID(actor.id)
-    if assignment is None or (assignment["leader_id"] != me and me not in assignment["team"]):
+    if assignment is None or not assignment.includes(me):
         raise Forbidden(
             "Only the enterprise's assigned leader or a member of the team logs its visits.", code="not_assigned"
         )
-    return {
-        "enterprise_id": value,
-        "assignment_id": assignment["id"],
-        "leader_id": assignment["leader_id"],
-        "district": enterprise["district"],
-        "at": (enterprise["latitude"], enterprise["longitude"]),
-    }
+    return Target(
+        enterprise_id=value,
+        assignment_id=assignment.id,
+        leader_id=assignment.leader_id,
+        district=enterprise["district"],
+        latitude=enterprise["latitude"],
+        longitude=enterprise["longitude"],
+    )
 
 
-async def _chamber_target(raw: str, actor: Actor) -> dict[str, Any]:
+async def _chamber_target(raw: str, actor: Actor) -> Target:
     if actor.role != Role.LEADER:
         raise Forbidden("Chamber visits are logged by leaders.", code="leaders_only")
     value = parse_id(raw)
@@ -178,7 +193,7 @@ async def _chamber_target(raw: str, actor: Actor) -> dict[str, Any]:
     if not chamber:
         raise ValidationFailed("No such chamber.", field="chamber_id", code="unknown_chamber")
     require_in_scope(actor, chamber["district"], "That chamber")
-    return {"chamber_id": value, "leader_id": uuid.UUID(actor.id), "district": chamber["district"], "at": (None, None)}
+    return Target(chamber_id=value, leader_id=uuid.UUID(actor.id), district=chamber["district"])
 
 
 async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
@@ -189,7 +204,7 @@ async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
     else:
         target = await _chamber_target(data.chamber_id or "", actor)
     distance = far = None
-    lat, lon = target.pop("at")
+    lat, lon = target.latitude, target.longitude
     if lat is not None and lon is not None and data.latitude is not None and data.longitude is not None:
         distance = geo.distance_m(lat, lon, data.latitude, data.longitude)
         far = distance > geo.FAR_THRESHOLD_M
@@ -206,13 +221,17 @@ async def create(*, data: s.VisitCreate, actor: Actor) -> s.VisitRead:
         financing_fen=fen,
         hires_helped=data.hires_helped,
         created_at=clock.now(),
-        **target,
+        enterprise_id=target.enterprise_id,
+        chamber_id=target.chamber_id,
+        assignment_id=target.assignment_id,
+        leader_id=target.leader_id,
+        district=target.district,
     )
     await Visit.insert(row)
     issues = await issue_link.create_for_visit(
         visit_id=row.id,
-        enterprise_id=target.get("enterprise_id"),
-        district=target["district"],
+        enterprise_id=target.enterprise_id,
+        district=target.district,
         items=data.issues,
         actor=actor,
     )

@@ -4,7 +4,7 @@ Partial indexes (`WHERE ended_at IS NULL`) work on SQLite and PostgreSQL alike."
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
-from backend.visits.tables import Assignment
+from backend.assignments.tables import Assignment
 
 ID = "2026-11-27T22:05:00:000000"
 VERSION = "1.38.0"

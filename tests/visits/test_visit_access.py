@@ -118,3 +118,13 @@ async def test_visit_totals_for_the_report(factory):
     assert (await service.visit_totals(start=dt.date(2026, 6, 10), end=dt.date(2026, 6, 10))).visits == 1
     empty = await service.visit_totals(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 2), district="台江区")
     assert (empty.visits, empty.financing_coordinated) == (0, "0.00")
+
+
+async def test_due_for_visit_counts_from_start_when_never_visited(factory):
+    clock.set_now(dt.datetime(2026, 3, 1, 2, tzinfo=dt.UTC))
+    setup = await assigned(factory, interval=10)
+    assert await service.assignments_due_for_visit(today=dt.date(2026, 3, 10)) == []
+    due = await service.assignments_due_for_visit(today=dt.date(2026, 3, 11))
+    assert [(d.enterprise_id, d.leader_id, d.due_on, d.last_visited_on) for d in due] == [
+        (setup.enterprise.id, setup.leader.id, dt.date(2026, 3, 11), None)
+    ]

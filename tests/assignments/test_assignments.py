@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from backend.platform import clock
-from backend.visits import service
-from backend.visits.tables import Assignment, AssignmentMember
+from backend.assignments import service
+from backend.assignments.tables import Assignment, AssignmentMember
 from tests.visits.helpers import assigned, count
 
 URL = "/api/v1/assignments"
@@ -177,13 +174,3 @@ async def test_who_sees_which_assignments(factory):
     assert (await staff.get(URL)).status_code == 403
     assert (await stranger.get(f"{URL}/{a}")).status_code == 404
     assert (await scoped.get(f"{URL}/{a}")).status_code == 404
-
-
-async def test_due_for_visit_counts_from_start_when_never_visited(factory):
-    clock.set_now(dt.datetime(2026, 3, 1, 2, tzinfo=dt.UTC))
-    setup = await assigned(factory, interval=10)
-    assert await service.assignments_due_for_visit(today=dt.date(2026, 3, 10)) == []
-    due = await service.assignments_due_for_visit(today=dt.date(2026, 3, 11))
-    assert [(d.enterprise_id, d.leader_id, d.due_on, d.last_visited_on) for d in due] == [
-        (setup.enterprise.id, setup.leader.id, dt.date(2026, 3, 11), None)
-    ]

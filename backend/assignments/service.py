@@ -7,13 +7,13 @@ leaders and other staff the assignments they lead or serve on; an owner their en
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any, Iterable
 
 import msgspec
-from piccolo.query.functions.aggregate import Max
 
+from backend.assignments import schemas as s
+from backend.assignments.tables import Assignment, AssignmentMember
 from backend.orgs.tables import Enterprise, User
 from backend.platform import clock
 from backend.platform.actor import Actor, Role, require_in_scope
@@ -21,8 +21,6 @@ from backend.platform.db import is_unique_violation
 from backend.platform.errors import Conflict, NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
 from backend.platform.pagination import page_by_id
-from backend.visits import schemas as s
-from backend.visits.tables import Assignment, AssignmentMember, Visit
 
 # Roles that may serve on a team (the leader must be a leader).
 TEAM_ROLES = (Role.LEADER, Role.SECRETARY, Role.DEPARTMENT, Role.ADMIN)
@@ -44,24 +42,52 @@ async def assigned_enterprise_ids(*, user_id: str) -> list[uuid.UUID]:
     return sorted({r["enterprise_id"] for r in [*led, *served]})
 
 
-async def active_assignment(*, enterprise_id: uuid.UUID) -> dict[str, Any] | None:
-    """The enterprise's active assignment row with its `team` (list of user UUIDs), or None."""
-    row = await Assignment.select().where(_active() & (Assignment.enterprise_id == enterprise_id)).first()
-    if row is None:
-        return None
-    row["team"] = await _team_of(row["id"])
-    return row
+async def active_assignment(*, enterprise_id: uuid.UUID) -> s.ActiveAssignment | None:
+    """The enterprise's active assignment with its team, or None."""
+    rows = await Assignment.select().where(_active() & (Assignment.enterprise_id == enterprise_id))
+    found = await _with_teams(rows)
+    return found[0] if found else None
 
 
-async def active_leaders(*, enterprise_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
-    """enterprise id -> {"leader_id": UUID, "leader_name": str} under its active assignment (one query)."""
+async def active_assignments() -> list[s.ActiveAssignment]:
+    """Every active assignment with its team, oldest first (two queries)."""
+    return await _with_teams(await Assignment.select().where(_active()).order_by(Assignment.id))
+
+
+async def active_leaders(*, enterprise_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, s.ActiveLeader]:
+    """enterprise id -> the leader under its active assignment (one query)."""
     ids = list(set(enterprise_ids))
     if not ids:
         return {}
     rows = await Assignment.select(
         Assignment.enterprise_id, Assignment.leader_id, Assignment.leader_id.display_name.as_alias("leader_name")
     ).where(_active() & Assignment.enterprise_id.is_in(ids))
-    return {r["enterprise_id"]: {"leader_id": r["leader_id"], "leader_name": r["leader_name"]} for r in rows}
+    return {
+        r["enterprise_id"]: s.ActiveLeader(leader_id=r["leader_id"], leader_name=r["leader_name"] or "") for r in rows
+    }
+
+
+async def _with_teams(rows: list[dict[str, Any]]) -> list[s.ActiveAssignment]:
+    teams: dict[uuid.UUID, list[uuid.UUID]] = {r["id"]: [] for r in rows}
+    if teams:
+        members = (
+            await AssignmentMember.select(AssignmentMember.assignment_id, AssignmentMember.user_id)
+            .where(AssignmentMember.assignment_id.is_in(list(teams)))
+            .order_by(AssignmentMember.id)
+        )
+        for m in members:
+            teams[m["assignment_id"]].append(m["user_id"])
+    return [
+        s.ActiveAssignment(
+            id=r["id"],
+            enterprise_id=r["enterprise_id"],
+            leader_id=r["leader_id"],
+            team=teams[r["id"]],
+            visit_interval_days=r["visit_interval_days"],
+            started_at=r["started_at"],
+        )
+        for r in rows
+    ]
 
 
 async def _team_of(assignment_id: uuid.UUID) -> list[uuid.UUID]:
@@ -246,15 +272,32 @@ async def create(*, data: s.AssignmentCreate, actor: Actor) -> s.AssignmentRead:
     return await get(assignment_id=str(row_id), actor=actor)
 
 
-async def _open(assignment_id: str, actor: Actor) -> dict[str, Any]:
+class OpenAssignment(msgspec.Struct, frozen=True):
+    """An active assignment about to change, with its enterprise's district."""
+
+    id: uuid.UUID
+    enterprise_id: uuid.UUID
+    leader_id: uuid.UUID
+    visit_interval_days: int
+    district: str
+
+
+async def _open(assignment_id: str, actor: Actor) -> OpenAssignment:
     current = await get(assignment_id=assignment_id, actor=actor)
     if current.status != "active":
         raise Conflict("This assignment has ended; its history cannot change.", code="assignment_ended")
-    row = await Assignment.select().where(Assignment.id == uuid.UUID(current.id)).first()
-    row["district"] = (
-        await Enterprise.select(Enterprise.district).where(Enterprise.id == row["enterprise_id"]).first()
-    )["district"]
-    return row
+    row = (
+        await Assignment.select(
+            Assignment.id,
+            Assignment.enterprise_id,
+            Assignment.leader_id,
+            Assignment.visit_interval_days,
+            Assignment.enterprise_id.district.as_alias("district"),
+        )
+        .where(Assignment.id == uuid.UUID(current.id))
+        .first()
+    )
+    return OpenAssignment(**row)
 
 
 async def update(*, assignment_id: str, data: s.AssignmentUpdate, actor: Actor) -> s.AssignmentRead:
@@ -262,19 +305,19 @@ async def update(*, assignment_id: str, data: s.AssignmentUpdate, actor: Actor) 
     row = await _open(assignment_id, actor)
     if data.mechanism is not msgspec.UNSET:
         await Assignment.update({Assignment.visit_interval_days: data.mechanism.visit_interval_days}).where(
-            Assignment.id == row["id"]
+            Assignment.id == row.id
         )
     if data.team is not msgspec.UNSET:
-        _, team = await _check_people(str(row["leader_id"]), data.team, row["district"])
-        await AssignmentMember.delete().where(AssignmentMember.assignment_id == row["id"])
+        _, team = await _check_people(str(row.leader_id), data.team, row.district)
+        await AssignmentMember.delete().where(AssignmentMember.assignment_id == row.id)
         if team:
             await AssignmentMember.insert(
-                *(AssignmentMember(id=new_id(), assignment_id=row["id"], user_id=u) for u in team)
+                *(AssignmentMember(id=new_id(), assignment_id=row.id, user_id=u) for u in team)
             )
     return await get(assignment_id=assignment_id, actor=actor)
 
 
-async def _close(row: dict[str, Any], actor: Actor, reason: str, successor: uuid.UUID | None = None) -> None:
+async def _close(row: OpenAssignment, actor: Actor, reason: str, successor: uuid.UUID | None = None) -> None:
     await Assignment.update(
         {
             Assignment.ended_at: clock.now(),
@@ -282,7 +325,7 @@ async def _close(row: dict[str, Any], actor: Actor, reason: str, successor: uuid
             Assignment.end_reason: reason,
             Assignment.handed_over_to: successor,
         }
-    ).where(Assignment.id == row["id"])
+    ).where(Assignment.id == row.id)
 
 
 async def end(*, assignment_id: str, data: s.AssignmentEnd, actor: Actor) -> s.AssignmentRead:
@@ -295,64 +338,16 @@ async def end(*, assignment_id: str, data: s.AssignmentEnd, actor: Actor) -> s.A
 async def handover(*, assignment_id: str, data: s.AssignmentHandover, actor: Actor) -> s.AssignmentRead:
     """End the active assignment and open a new one for another leader; returns the new one."""
     row = await _open(assignment_id, actor)
-    if parse_id(data.leader_id) == row["leader_id"]:
+    if parse_id(data.leader_id) == row.leader_id:
         raise ValidationFailed("Hand over to a different leader.", field="leader_id", code="same_leader")
     if data.team is not msgspec.UNSET:
         team_in = data.team
     else:  # the team carries over; an incoming leader who served on it now leads it
-        team_in = [str(u) for u in await _team_of(row["id"]) if u != parse_id(data.leader_id)]
-    leader, team = await _check_people(data.leader_id, team_in, row["district"])
-    interval = data.mechanism.visit_interval_days if data.mechanism is not msgspec.UNSET else row["visit_interval_days"]
+        team_in = [str(u) for u in await _team_of(row.id) if u != parse_id(data.leader_id)]
+    leader, team = await _check_people(data.leader_id, team_in, row.district)
+    interval = data.mechanism.visit_interval_days if data.mechanism is not msgspec.UNSET else row.visit_interval_days
     # Close first: the partial unique index allows one open row per enterprise.
     await _close(row, actor, data.reason)
-    new = await _insert(enterprise_id=row["enterprise_id"], leader=leader, team=team, interval=interval, actor=actor)
-    await Assignment.update({Assignment.handed_over_to: new}).where(Assignment.id == row["id"])
+    new = await _insert(enterprise_id=row.enterprise_id, leader=leader, team=team, interval=interval, actor=actor)
+    await Assignment.update({Assignment.handed_over_to: new}).where(Assignment.id == row.id)
     return await get(assignment_id=str(new), actor=actor)
-
-
-# -- for reminders -------------------------------------------------------------------------------
-
-
-def _instant(value: dt.datetime | str) -> dt.datetime:
-    """An aggregate's timestamp: SQLite hands MAX() back as the stored ISO text."""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-async def assignments_due_for_visit(*, today: dt.date) -> list[s.AssignmentDue]:
-    """Active assignments whose enterprise has not been visited within its interval by `today`.
-
-    `due_on` is the last visit's date (Asia/Shanghai), or the assignment's start date when the
-    enterprise has not been visited since, plus `visit_interval_days`.
-    """
-    rows = await Assignment.select().where(_active()).order_by(Assignment.id)
-    if not rows:
-        return []
-    latest = await (
-        Visit.select(Visit.enterprise_id, Max(Visit.visited_at, alias="last"))
-        .where(Visit.enterprise_id.is_in([r["enterprise_id"] for r in rows]))
-        .group_by(Visit.enterprise_id)
-    )
-    last = {v["enterprise_id"]: _instant(v["last"]) for v in latest}
-    teams = {a.id: a.team for a in await _read(rows)}
-    due: list[s.AssignmentDue] = []
-    for r in rows:
-        visited = last.get(r["enterprise_id"])
-        start = r["started_at"]
-        last_on = visited.astimezone(clock.SHANGHAI).date() if visited else None
-        base = last_on if last_on and visited >= start else start.astimezone(clock.SHANGHAI).date()
-        due_on = base + dt.timedelta(days=r["visit_interval_days"])
-        if due_on <= today:
-            due.append(
-                s.AssignmentDue(
-                    assignment_id=str(r["id"]),
-                    enterprise_id=str(r["enterprise_id"]),
-                    leader_id=str(r["leader_id"]),
-                    team=teams[str(r["id"])],
-                    visit_interval_days=r["visit_interval_days"],
-                    last_visited_on=last_on,
-                    due_on=due_on,
-                )
-            )
-    return due
