@@ -9,6 +9,7 @@ import msgspec
 import uvicorn
 
 from backend.cards import commands as cards_commands
+from backend.demo import commands as demo_commands
 from backend.orgs import service
 from backend.orgs.schemas import UserCreate
 from backend.platform.actor import SYSTEM
@@ -18,10 +19,9 @@ from backend.platform.logs import configure
 from backend.platform.migrate import migrate
 from backend.platform.settings import settings
 from backend.reminders import commands as reminders_commands
-from backend.reports import commands as reports_commands
 
 # Domains that add commands: each module has `register(subparsers)`.
-COMMANDS = [cards_commands, reminders_commands, reports_commands]
+COMMANDS = [cards_commands, reminders_commands, demo_commands]
 
 
 def _migrate(_: argparse.Namespace) -> int:

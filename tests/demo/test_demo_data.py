@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from backend.demo import load as demo
 from backend.platform import clock
-from backend.reports import demo
 
 
 async def test_demo_data_is_idempotent_and_reports_agree(client, factory):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from backend.demo import load as demo
 from backend.platform.db import run_async
 from backend.platform.migrate import migrate
-from backend.reports import demo
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -14,13 +14,16 @@ import datetime as dt
 import random
 import uuid
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
+from backend.cards import service as cards_service
+from backend.cards.schemas import CardCreate
+from backend.cards.tables import Card
+from backend.demo import activity, names
+from backend.demo.city import City
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
@@ -28,25 +31,9 @@ from backend.platform import clock, db
 from backend.platform.actor import SYSTEM, Actor, Role
 from backend.platform.ids import new_id
 from backend.platform.passwords import hash_password
-from backend.reports import demo_names as names
 
 PASSWORD = "Demo-2026-fz"
 SHOWCASE_SERVICE = "medical"  # the printed owner's card covers it; the printed staff login serves it
-
-
-@dataclass
-class City:
-    """What the demo city holds, as ids, for the activity phases."""
-
-    departments: list[str] = field(default_factory=list)
-    enterprises: list[dict[str, Any]] = field(default_factory=list)
-    leaders: dict[str, list[Actor]] = field(default_factory=dict)  # district -> leaders
-    department_staff: dict[str, Actor] = field(default_factory=dict)  # department id -> staff
-    owners: dict[str, Actor] = field(default_factory=dict)  # enterprise id -> card holder
-    points: list[dict[str, Any]] = field(default_factory=list)
-    chambers: list[dict[str, Any]] = field(default_factory=list)
-    secretary: Actor | None = None
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 _hash: dict[str, str] = {}
@@ -197,10 +184,6 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
 
 async def cards(city: City, scale: float, progress: Progress) -> None:
     """100 green cards (10 at --scale 0.1), issued over the past year through the cards service."""
-    from backend.cards import service as cards_service
-    from backend.cards.schemas import CardCreate
-    from backend.cards.tables import Card
-
     rng = random.Random("demo-cards")
     count = max(5, round(100 * scale))
     task = progress.add_task("绿卡 cards", total=count)
@@ -261,17 +244,15 @@ def logins_table(city: City) -> RichTable:
 
 async def load(*, scale: float = 1.0, quiet: bool = False) -> dict[str, int]:
     """Load (or complete) the demo city; returns the row counts of the tables it fills."""
-    from backend.reports import demo_activity
-
     city = City()
     out = Console(quiet=quiet)
     with Progress(console=out, transient=quiet) if not quiet else nullcontext(Progress(disable=True)) as progress:
         await registry(city, scale, progress)
         await cards(city, scale, progress)
-        await demo_activity.assignments(city, progress)
-        await demo_activity.visits(city, scale, progress)
-        await demo_activity.redemptions(city, scale, progress)
-    counts = await demo_activity.counts()
+        await activity.assignments(city, progress)
+        await activity.visits(city, scale, progress)
+        await activity.redemptions(city, scale, progress)
+    counts = await activity.counts()
     if not quiet:
         out.print(logins_table(city))
         out.print(", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -10,30 +10,39 @@ from typing import Any
 
 from rich.progress import Progress
 
+from backend.assignments import service as assignments_service
+from backend.assignments.schemas import AssignmentCreate, Mechanism
+from backend.assignments.tables import Assignment
+from backend.cards.tables import Card, Redemption
+from backend.demo import names
+from backend.demo.city import City
+from backend.issues import service as issues_service
+from backend.issues import workflow
+from backend.issues.schemas import Action, Disposition, FeedbackIn, IssueCreate, TransitionIn
+from backend.issues.tables import Issue
 from backend.orgs.tables import Enterprise, User
 from backend.platform import clock, db
+from backend.platform.actor import SYSTEM
 from backend.platform.errors import Conflict
 from backend.platform.ids import new_id
-from backend.reports import demo_names as names
+from backend.visits import plans, visit_log
+from backend.visits.schemas import ChamberPlanCreate, VisitCreate, VisitIssueIn
+from backend.visits.tables import ChamberPlan, Visit
 
 WORKDAY_HOURS = (9, 17)
 NOTES = {"start": "已受理，正在协调办理", "resolve": "已协调相关单位办结，并电话回访企业", "verify": "经核实已解决"}
 
 
-async def assignments(city: Any, progress: Progress) -> None:
+async def assignments(city: City, progress: Progress) -> None:
     """One leader (and the district's other leader in the team) for every enterprise."""
-    from backend.assignments import service
-    from backend.assignments.schemas import AssignmentCreate, Mechanism
-    from backend.platform.actor import SYSTEM
-
     rng = random.Random("demo-assignments")
     task = progress.add_task("挂钩领导 assignments", total=len(city.enterprises))
     for enterprise in city.enterprises:
         lead, other = rng.sample(city.leaders[enterprise["district"]], 2)
         enterprise["leader"], enterprise["interval"] = lead, rng.choice((30, 45, 60, 90))
-        if await service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"])) is None:
+        if await assignments_service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"])) is None:
             async with db.transaction():
-                await service.create(
+                await assignments_service.create(
                     data=AssignmentCreate(
                         enterprise_id=enterprise["id"],
                         leader_id=lead.id,
@@ -42,7 +51,7 @@ async def assignments(city: Any, progress: Progress) -> None:
                     ),
                     actor=SYSTEM,
                 )
-        row = await service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"]))
+        row = await assignments_service.active_assignment(enterprise_id=uuid.UUID(enterprise["id"]))
         enterprise["leader"] = next(a for a in city.leaders[enterprise["district"]] if uuid.UUID(a.id) == row.leader_id)
         progress.advance(task)
 
@@ -64,11 +73,8 @@ async def _as_of(at: dt.datetime, work: Any) -> Any:
         clock.set_now(None)
 
 
-async def _work_issue(city: Any, rng: random.Random, issue: Any, now: dt.datetime) -> None:
+async def _work_issue(city: City, rng: random.Random, issue: Any, now: dt.datetime) -> None:
     """Take an issue through the workflow as far as its age allows, with some left behind."""
-    from backend.issues import workflow
-    from backend.issues.schemas import Action, FeedbackIn, TransitionIn
-
     at = issue.reported_at
     owner = city.owners.get(issue.enterprise_id)
     if issue.disposition == "assigned":
@@ -110,10 +116,7 @@ async def _work_issue(city: Any, rng: random.Random, issue: Any, now: dt.datetim
         )
 
 
-def _issues(rng: random.Random, city: Any, visited_at: dt.datetime) -> list[Any]:
-    from backend.issues.schemas import Disposition
-    from backend.visits.schemas import VisitIssueIn
-
+def _issues(rng: random.Random, city: City, visited_at: dt.datetime) -> list[Any]:
     out = []
     for _ in range(rng.choice((0, 0, 1, 1, 1, 2))):
         category, title, description = rng.choice(names.ISSUE_TOPICS)
@@ -135,15 +138,8 @@ def _issues(rng: random.Random, city: Any, visited_at: dt.datetime) -> list[Any]
     return out
 
 
-async def visits(city: Any, scale: float, progress: Progress) -> None:
+async def visits(city: City, scale: float, progress: Progress) -> None:
     """A year of visits (each enterprise at about its interval), their issues, chamber visits."""
-    from backend.issues import service as issues_service
-    from backend.issues.schemas import IssueCreate
-    from backend.platform.actor import SYSTEM
-    from backend.visits import plans, visit_log
-    from backend.visits.schemas import ChamberPlanCreate, VisitCreate
-    from backend.visits.tables import Visit
-
     ids = [uuid.UUID(e["id"]) for e in city.enterprises]
     if await Visit.exists().where(Visit.enterprise_id.is_in(ids)):
         return
@@ -207,10 +203,8 @@ async def visits(city: Any, scale: float, progress: Progress) -> None:
             await _as_of(at, lambda: issues_service.create_issue(data=data, actor=owner))
 
 
-async def redemptions(city: Any, scale: float, progress: Progress) -> None:
+async def redemptions(city: City, scale: float, progress: Progress) -> None:
     """Scans at the service points over each card's life (inserted directly: a scan needs a live token)."""
-    from backend.cards.tables import Card, Redemption
-
     card_rows = (
         await Card.select(Card.id, Card.services, Card.issued_at, Card.status)
         .where(Card.holder_id.is_in([uuid.UUID(a.id) for a in city.owners.values()]))
@@ -252,11 +246,6 @@ async def redemptions(city: Any, scale: float, progress: Progress) -> None:
 
 async def counts() -> dict[str, int]:
     """Rows in the tables the demo fills."""
-    from backend.cards.tables import Card, Redemption
-    from backend.issues.tables import Issue
-    from backend.assignments.tables import Assignment
-    from backend.visits.tables import ChamberPlan, Visit
-
     out = {}
     for label, table in (
         ("enterprises", Enterprise),

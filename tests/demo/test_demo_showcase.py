@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from backend.cards import keys, verification
-from backend.reports import demo
+from backend.demo import load as demo
 
 
 async def test_the_printed_logins_can_show_and_scan_a_card(client, capsys):
