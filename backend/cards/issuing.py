@@ -9,7 +9,7 @@ from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
 from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, mask_name, new_jti
 from backend.cards.images import CardFace, business_date
-from backend.cards.service import get_card_row, my_card, read
+from backend.cards.service import CardRow, derived_status, get_card_row, my_card
 from backend.cards.tables import Card
 from backend.platform import clock
 from backend.platform.actor import Actor
@@ -23,33 +23,33 @@ def _short(name: str) -> str:
     return name if len(name) <= MAX_ENT_CHARS else name[: MAX_ENT_CHARS - 1] + "…"
 
 
-def _claims(row: dict[str, Any], *, now: dt.datetime) -> dict[str, Any]:
+def _claims(row: CardRow, *, now: dt.datetime) -> dict[str, Any]:
     return {
         "iss": settings.public_base_url,
-        "sub": row["number"],
+        "sub": row.number,
         "iat": int(now.timestamp()),
-        "nbf": int(row["valid_from"].timestamp()),
-        "exp": int(row["valid_until"].timestamp()),
-        "services": [x for x in row["services"].split(",") if x],
-        "name": mask_name(row["holder_name"] or ""),
-        "ent": _short(row["enterprise_name"] or ""),
-        "status": {"status_list": {"idx": row["status_idx"], "uri": statuslist.uri(row["status_list"])}},
+        "nbf": int(row.valid_from.timestamp()),
+        "exp": int(row.valid_until.timestamp()),
+        "services": list(row.services),
+        "name": mask_name(row.holder_name),
+        "ent": _short(row.enterprise_name),
+        "status": {"status_list": {"idx": row.status_idx, "uri": statuslist.uri(row.status_list)}},
     }
 
 
 async def credential(*, card_id: str, actor: Actor) -> s.TokenRead:
     """The card's credential: the one already printed while its key is still published, else a new one."""
     row = await get_card_row(card_id=card_id, actor=actor)
-    if row["status"] == "revoked":
+    if row.status == "revoked":
         raise Conflict("The card is revoked.", code="card_revoked")
-    stored = await Card.select(Card.credential, Card.credential_kid).where(Card.id == row["id"]).first()
+    stored = await Card.select(Card.credential, Card.credential_kid).where(Card.id == row.id).first()
     ring = await keys.ring()
     if stored["credential"] and stored["credential_kid"] in ring.public:
-        return s.TokenRead(token=stored["credential"], expires_at=row["valid_until"])
+        return s.TokenRead(token=stored["credential"], expires_at=row.valid_until)
     kid = await keys.active_kid()
     token = encode(_claims(row, now=clock.now()), typ=CREDENTIAL_TYP, kid=kid, key=keys.private_key(kid))
-    await Card.update({Card.credential: token, Card.credential_kid: kid}).where(Card.id == row["id"])
-    return s.TokenRead(token=token, expires_at=row["valid_until"])
+    await Card.update({Card.credential: token, Card.credential_kid: kid}).where(Card.id == row.id)
+    return s.TokenRead(token=token, expires_at=row.valid_until)
 
 
 async def presentation(*, actor: Actor) -> s.TokenRead:
@@ -78,14 +78,13 @@ async def card_face(*, card_id: str, actor: Actor) -> CardFace:
     """What card.png shows (signing the credential first if the card has none yet)."""
     token = await credential(card_id=card_id, actor=actor)
     row = await get_card_row(card_id=card_id, actor=actor)
-    card = read(row)
     return CardFace(
         token=token.token,
-        holder_name=card.holder_name,
-        enterprise_name=card.enterprise_name,
-        number=card.number,
-        valid_from=business_date(card.valid_from),
-        valid_until=business_date(card.valid_until),
-        services=tuple(x.value for x in card.services),
-        status=card.status.value,
+        holder_name=row.holder_name,
+        enterprise_name=row.enterprise_name,
+        number=row.number,
+        valid_from=business_date(row.valid_from),
+        valid_until=business_date(row.valid_until),
+        services=tuple(row.services),
+        status=derived_status(row.status, row.valid_until).value,
     )

@@ -127,9 +127,7 @@ class CardController(Controller):
         self, card_id: FromPath[str], actor: NamedDependency[Actor], limit: Limit = DEFAULT_PAGE, cursor: Cursor = None
     ) -> Page[s.RedemptionRead]:
         card = await service.get_card_row(card_id=card_id, actor=actor)
-        return page(
-            await verification.list_redemptions(actor=actor, card_id=str(card["id"]), limit=limit, cursor=cursor)
-        )
+        return page(await verification.list_redemptions(actor=actor, card_id=str(card.id), limit=limit, cursor=cursor))
 
 
 class MyCardController(Controller):

@@ -10,6 +10,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+import msgspec
+
 from backend.cards import config, statuslist
 from backend.cards import schemas as s
 from backend.cards.tables import Card, CardEvent, CardSequence
@@ -98,9 +100,36 @@ async def get_card(*, card_id: str, actor: Actor) -> s.CardDetail:
     return s.CardDetail(**{f: getattr(read(row), f) for f in s.CardRead.__struct_fields__}, history=history)
 
 
-async def get_card_row(*, card_id: str, actor: Actor) -> dict[str, Any]:
-    """The card's row (with holder_name, enterprise_name) if the actor may see it."""
-    return await _row(card_id, actor)
+class CardRow(msgspec.Struct, frozen=True):
+    """A card as the signing and rendering modules need it: stored columns (not the credential) and names."""
+
+    id: uuid.UUID
+    number: str
+    status: str  # as stored: active | suspended | revoked (see `derived_status`)
+    services: list[str]  # Service values, in canonical order
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    holder_name: str
+    enterprise_name: str
+    status_list: int
+    status_idx: int
+
+
+async def get_card_row(*, card_id: str, actor: Actor) -> CardRow:
+    """The card, if the actor may see it."""
+    row = await _row(card_id, actor)
+    return CardRow(
+        id=row["id"],
+        number=row["number"],
+        status=row["status"],
+        services=[x for x in row["services"].split(",") if x],
+        valid_from=row["valid_from"],
+        valid_until=row["valid_until"],
+        holder_name=row["holder_name"] or "",
+        enterprise_name=row["enterprise_name"] or "",
+        status_list=row["status_list"],
+        status_idx=row["status_idx"],
+    )
 
 
 async def my_card(*, actor: Actor) -> s.CardDetail:

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from piccolo.query.functions.aggregate import Count
 
 from backend.cards import keys
@@ -63,12 +64,23 @@ async def _service_of(actor: Actor) -> str:
     return service
 
 
+class CardInfo(msgspec.Struct, frozen=True):
+    """What a scan shows of a card and needs to redeem it; none of it changes with the card's status."""
+
+    id: uuid.UUID
+    number: str
+    valid_until: dt.datetime
+    services: list[str]
+    holder_name: str
+    enterprise_name: str
+
+
 @dataclass
 class Judged:
     """A verdict reached without the card's live status (`verdict`), to be settled by `record`."""
 
     verdict: Verdict
-    card: dict[str, Any] | None
+    card: CardInfo | None
     service: str
 
     @property
@@ -80,11 +92,11 @@ class Judged:
 
 # Card details that do not change with its status (number -> id, names, services, validity), kept
 # briefly so repeated scans of one card skip the join; the status itself is read on every scan.
-_CARD_INFO: OrderedDict[str, tuple[float, dict[str, Any] | None]] = OrderedDict()
+_CARD_INFO: OrderedDict[str, tuple[float, CardInfo | None]] = OrderedDict()
 _CARD_INFO_TTL = 30.0
 
 
-async def _card_info(number: str) -> dict[str, Any] | None:
+async def _card_info(number: str) -> CardInfo | None:
     hit = _CARD_INFO.get(number)
     if hit is not None and time.monotonic() - hit[0] < _CARD_INFO_TTL:
         return hit[1]
@@ -100,10 +112,22 @@ async def _card_info(number: str) -> dict[str, Any] | None:
         .where(Card.number == number)
         .first()
     )
-    _CARD_INFO[number] = (time.monotonic(), row)
+    info = (
+        CardInfo(
+            id=row["id"],
+            number=row["number"],
+            valid_until=row["valid_until"],
+            services=[x for x in row["services"].split(",") if x],
+            holder_name=row["holder_name"] or "",
+            enterprise_name=row["enterprise_name"] or "",
+        )
+        if row
+        else None
+    )
+    _CARD_INFO[number] = (time.monotonic(), info)
     if len(_CARD_INFO) > _CHECKED_MAX:
         _CARD_INFO.popitem(last=False)
-    return row
+    return info
 
 
 def forget_card(number: str) -> None:
@@ -111,10 +135,10 @@ def forget_card(number: str) -> None:
     _CARD_INFO.pop(number, None)
 
 
-async def _status(card: dict[str, Any] | None) -> int | None:
+async def _status(card: CardInfo | None) -> int | None:
     if card is None:
         return None
-    row = await Card.select(Card.status).where(Card.id == card["id"]).first()
+    row = await Card.select(Card.status).where(Card.id == card.id).first()
     return STATUS_VALUE.get(row["status"]) if row else None
 
 
@@ -143,19 +167,19 @@ async def judge_online(*, token: str, actor: Actor) -> Judged:
     return Judged(assumed, card, service)
 
 
-def _card_out(card: dict[str, Any] | None) -> s.VerifiedCard | None:
+def _card_out(card: CardInfo | None) -> s.VerifiedCard | None:
     if card is None:
         return None
     return s.VerifiedCard(
-        number=card["number"],
-        holder_name=card["holder_name"] or "",
-        enterprise_name=card["enterprise_name"] or "",
-        services=[x for x in card["services"].split(",") if x],
-        valid_until=card["valid_until"],
+        number=card.number,
+        holder_name=card.holder_name,
+        enterprise_name=card.enterprise_name,
+        services=list(card.services),
+        valid_until=card.valid_until,
     )
 
 
-def _reply(verdict: Verdict, card: dict[str, Any] | None, redemption_id: str | None = None) -> s.VerificationRead:
+def _reply(verdict: Verdict, card: CardInfo | None, redemption_id: str | None = None) -> s.VerificationRead:
     # An invalid token's card is shown only when the token was genuinely ours (signature checked).
     shown = card if verdict.checked is not None else None
     return s.VerificationRead(
@@ -199,7 +223,7 @@ async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
         judged.service,
         checked.kind,
         now,
-        card["id"],
+        card.id,
     )
     if not redeemed:
         late = judge(checked, now=int(now.timestamp()), status=await _status(card), service=judged.service)
@@ -210,7 +234,7 @@ async def record(*, judged: Judged, actor: Actor) -> s.VerificationRead:
                 UsedPresentation(
                     id=new_id(),
                     jti=checked.claims["jti"],
-                    card_id=card["id"],
+                    card_id=card.id,
                     used_at=now,
                     expires_at=dt.datetime.fromtimestamp(checked.claims["exp"], dt.UTC),
                 )
