@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test test-postgres setup demo
+.PHONY: serve test test-postgres setup demo lint
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,9 @@ test-postgres: $(BIN)/.installed
 
 demo: $(BIN)/.installed
 	$(BIN)/python -m backend demo-data --scale 0.1
+
+# Formatting, a minimal ruff rule set, and the layering contract (pyproject: [tool.importlinter]).
+lint: $(BIN)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache

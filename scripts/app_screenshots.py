@@ -65,7 +65,7 @@ async def shoot(base: str, owner_token: str, tmp: Path) -> None:
         async def page_with(camera: Path | None = None):
             args = ARGS + (
                 [
-                    f"--use-fake-device-for-media-stream",
+                    "--use-fake-device-for-media-stream",
                     "--use-fake-ui-for-media-stream",
                     f"--use-file-for-fake-video-capture={camera}",
                 ]

@@ -257,7 +257,7 @@ async def generate() -> None:
     await load.copy(
         "chamber_plans",
         ["id", "leader_id", "chamber_id", "year", "planned_visits", "created_by", "created_at"],
-        [(_uuid(rng, START), l, c, y, rng.randrange(2, 12), l, START) for l, c, y in plans],
+        [(_uuid(rng, START), leader, c, y, rng.randrange(2, 12), leader, START) for leader, c, y in plans],
     )
 
     def issue(k: int) -> tuple:
