@@ -14,10 +14,13 @@ from backend.platform import clock
 
 async def test_lists_and_filters(world):
     token = await world.credential()
-    clock.set_now(dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    # Scans on the first and third days after the card was issued (at the real time), 10:00 in Shanghai.
+    issued = dt.datetime.fromisoformat(world.card["valid_from"]).astimezone(clock.SHANGHAI).date()
+    day1, day2, day3 = (issued + dt.timedelta(days=n) for n in (1, 2, 3))
+    clock.set_now(dt.datetime.combine(day1, dt.time(2, 0), dt.UTC))
     first = await world.verify(token)
     transport = await world.staff_at("transport")
-    clock.set_now(dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC))
+    clock.set_now(dt.datetime.combine(day3, dt.time(2, 0), dt.UTC))
     second = await world.verify(token, staff=transport)
     own = (await world.admin.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"]
     assert [r["id"] for r in own] == [first["redemption_id"], second["redemption_id"]]
@@ -31,9 +34,9 @@ async def test_lists_and_filters(world):
 
     assert await office("service=transport") == [second["redemption_id"]]
     assert await office(f"service_point_id={world.staff.actor.service_point_id}") == [first["redemption_id"]]
-    assert await office("from=2026-12-02") == [second["redemption_id"]]
-    assert await office("to=2026-12-01") == [first["redemption_id"]]
-    assert await office("from=2026-12-01T00:00:00%2B00:00&to=2026-12-03T02:00:00%2B00:00") == [
+    assert await office(f"from={day2}") == [second["redemption_id"]]
+    assert await office(f"to={day1}") == [first["redemption_id"]]
+    assert await office(f"from={day1}T00:00:00%2B00:00&to={day3}T02:00:00%2B00:00") == [
         first["redemption_id"],
         second["redemption_id"],
     ]
