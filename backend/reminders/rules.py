@@ -22,8 +22,9 @@ from backend.orgs.tables import Chamber, Enterprise
 from backend.platform import workdays
 from backend.platform.actor import Role
 from backend.platform.clock import SHANGHAI
+from backend.platform.outbox import Event
 from backend.reminders import recipients
-from backend.reminders.schemas import Event, Reminder
+from backend.reminders.schemas import Reminder
 from backend.reminders.tables import SentReminder
 from backend.visits import service as visits
 

@@ -11,8 +11,6 @@ import msgspec
 from backend.platform.outbox import Event
 from backend.platform.schemas import Input
 
-__all__ = ["Event"]  # the event vocabulary is the platform's (outbox); webhooks subscribe to it
-
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for its first or next try

@@ -23,13 +23,14 @@ from backend.platform import clock, db
 from backend.platform.actor import Actor
 from backend.platform.errors import NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
+from backend.platform.outbox import Event
 from backend.platform.pagination import page_by_id
 from backend.platform.tables import OutboxEvent
 from backend.reminders import schemas as s
 from backend.reminders import targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
-KNOWN_EVENTS = frozenset(e.value for e in s.Event)
+KNOWN_EVENTS = frozenset(e.value for e in Event)
 _HOST = re.compile(r"^[A-Za-z0-9.\-\[\]:]+$")
 _DELIVERY_COLUMNS = (
     WebhookDelivery.id,
