@@ -3,7 +3,7 @@
 import datetime as dt
 
 from backend.platform import workdays
-from backend.platform.clock import SHANGHAI
+from backend.platform.dates import SHANGHAI
 
 
 def test_national_day_week_and_adjusted_sunday():

@@ -22,7 +22,7 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 from backend.cards import config
-from backend.platform import clock, glossary
+from backend.platform import glossary
 
 WIDTH, HEIGHT = 1011, 638  # 85.6 x 54 mm at 300 dpi
 DPI = (300, 300)
@@ -162,7 +162,3 @@ async def render_qr(token: str) -> bytes:
 
 async def render_card(face: CardFace) -> bytes:
     return await anyio.to_thread.run_sync(card_png, face)
-
-
-def business_date(value: dt.datetime) -> dt.date:
-    return value.astimezone(clock.SHANGHAI).date()

@@ -8,11 +8,13 @@ from typing import Any
 from backend.cards import config, keys, statuslist
 from backend.cards import schemas as s
 from backend.cards.credentials import CREDENTIAL_TYP, PRESENTATION_TYP, encode, mask_name, new_jti
-from backend.cards.images import CardFace, business_date
-from backend.cards.service import CardRow, derived_status, get_card_row, my_card
+from backend.cards.images import CardFace
+from backend.cards.service import CardRow, get_card_row, my_card
+from backend.cards.status import derived_status
 from backend.cards.tables import Card
 from backend.platform import clock
 from backend.platform.actor import Actor
+from backend.platform.dates import business_date
 from backend.platform.errors import Conflict
 from backend.platform.settings import settings
 
@@ -86,5 +88,5 @@ async def card_face(*, card_id: str, actor: Actor) -> CardFace:
         valid_from=business_date(row.valid_from),
         valid_until=business_date(row.valid_until),
         services=tuple(row.services),
-        status=derived_status(row.status, row.valid_until).value,
+        status=derived_status(row.status, row.valid_until, clock.now()).value,
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from backend.cards import config
+from backend.cards import config, status
 from backend.cards.tables import Card, SigningKey
 from backend.platform import clock
 from backend.platform.errors import Conflict
@@ -151,7 +151,7 @@ async def _load() -> KeyRing:
     needed = {
         r["credential_kid"]
         for r in await Card.select(Card.credential_kid)
-        .where((Card.credential_kid.is_not_null()) & (Card.valid_until > now) & (Card.status != "revoked"))
+        .where(Card.credential_kid.is_not_null() & status.where(status.live(now)))
         .distinct()
     }
     published = [r for r in rows if r["retired_at"] is None or r["retired_at"] > grace or r["kid"] in needed]

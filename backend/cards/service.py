@@ -14,12 +14,15 @@ import msgspec
 
 from backend.cards import config, statuslist
 from backend.cards import schemas as s
+from backend.cards import status as card_status
+from backend.cards.status import derived_status
 from backend.cards.tables import Card, CardEvent, CardSequence
 from backend.cards.verification import forget_card
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
 from backend.platform import clock, outbox
 from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.dates import business_date
 from backend.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
 from backend.platform.outbox import Event
@@ -38,12 +41,6 @@ def services_text(services: list[Service]) -> str:
     return ",".join(x.value for x in SERVICE_ORDER if x in set(services))
 
 
-def derived_status(status: str, valid_until: dt.datetime, now: dt.datetime | None = None) -> s.CardStatus:
-    if status != "revoked" and valid_until <= (now or clock.now()):
-        return s.CardStatus.EXPIRED
-    return s.CardStatus(status)
-
-
 def read(row: dict[str, Any]) -> s.CardRead:
     r = plain(row)
     return s.CardRead(
@@ -52,7 +49,7 @@ def read(row: dict[str, Any]) -> s.CardRead:
         holder_id=r["holder_id"],
         enterprise_id=r["enterprise_id"],
         services=[Service(x) for x in r["services"].split(",") if x],
-        status=derived_status(r["status"], r["valid_until"]),
+        status=derived_status(r["status"], r["valid_until"], clock.now()),
         valid_from=r["valid_from"],
         valid_until=r["valid_until"],
         issued_at=r["issued_at"],
@@ -157,12 +154,8 @@ async def list_cards(
 ) -> tuple[list[s.CardRead], str | None]:
     query = _scope(Card.select(*_COLUMNS), actor)
     now = clock.now()
-    if status == s.CardStatus.EXPIRED:
-        query = query.where((Card.status != "revoked") & (Card.valid_until <= now))
-    elif status in (s.CardStatus.ACTIVE, s.CardStatus.SUSPENDED):
-        query = query.where((Card.status == status.value) & (Card.valid_until > now))
-    elif status == s.CardStatus.REVOKED:
-        query = query.where(Card.status == "revoked")
+    if status is not None:
+        query = query.where(card_status.where(card_status.condition(status, now)))
     if batch:
         query = query.where(Card.batch == batch)
     for column, raw in ((Card.enterprise_id, enterprise_id), (Card.holder_id, holder_id)):
@@ -244,7 +237,7 @@ async def create_card(*, data: s.CardCreate, actor: Actor) -> s.CardDetail:
     _check_validity_limit(valid_until, now)
     if await _has_live_card(holder_id):
         raise Conflict("The holder already has a card that is not revoked.", code="card_exists")
-    number = await _next_number(now.astimezone(clock.SHANGHAI).year)
+    number = await _next_number(business_date(now).year)
     for _ in range(5):
         list_id, idx = await statuslist.allocate()
         card_id = new_id()
@@ -351,7 +344,7 @@ async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
     """Cards not revoked, still valid now, whose validity ends before `before` (for reminders)."""
     rows = (
         await Card.select(Card.id, Card.number, Card.holder_id, Card.enterprise_id, Card.valid_until)
-        .where((Card.status != "revoked") & (Card.valid_until > clock.now()) & (Card.valid_until <= before))
+        .where(card_status.where(card_status.live(clock.now())) & (Card.valid_until <= before))
         .order_by(Card.valid_until)
     )
     return [
@@ -364,17 +357,3 @@ async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
         )
         for r in rows
     ]
-
-
-async def card_figures(*, start: dt.datetime, end: dt.datetime, district: str | None = None) -> dict[str, int]:
-    """For the summary report: cards issued in [start, end), and every card's status as of now."""
-    query = Card.select(Card.status, Card.valid_until, Card.issued_at)
-    if district is not None:
-        query = query.where(Card.enterprise_id.district == district)
-    figures = {"issued": 0, "active": 0, "suspended": 0, "revoked": 0, "expired": 0}
-    now = clock.now()
-    for row in await query:
-        if start <= row["issued_at"] < end:
-            figures["issued"] += 1
-        figures[derived_status(row["status"], row["valid_until"], now).value] += 1
-    return figures

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from piccolo.query.functions.aggregate import Count
 
 from backend.cards import keys
 from backend.cards import schemas as s
@@ -25,7 +24,7 @@ from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
 from backend.orgs.schemas import Service
 from backend.orgs.tables import ServicePoint
-from backend.platform import clock, db, inputs
+from backend.platform import clock, dates, db, inputs
 from backend.platform.actor import Actor, Role
 from backend.platform.errors import Forbidden
 from backend.platform.ids import new_id, parse_id
@@ -261,7 +260,7 @@ def parse_bound(raw: str | None, field: str, *, end: bool) -> dt.datetime | None
     if raw is None or len(raw) != 10:
         return inputs.parse_instant(raw, field)
     day = inputs.parse_date(raw, field) + dt.timedelta(days=1 if end else 0)
-    return dt.datetime.combine(day, dt.time(), clock.SHANGHAI)
+    return dates.midnight(day)
 
 
 _R_COLUMNS = (
@@ -336,21 +335,6 @@ async def list_redemptions(
         query = query.where(Redemption.at < end if to and len(to) == 10 else Redemption.at <= end)
     rows, next_cursor = await page_by_id(query, Redemption.id, limit=limit, cursor=cursor)
     return [_redemption(r) for r in rows], next_cursor
-
-
-async def redemption_figures(*, start: dt.datetime, end: dt.datetime, district: str | None = None) -> dict[str, Any]:
-    """For the summary report: redemptions in [start, end), in total and by service (all six listed)."""
-    query = (
-        Redemption.select(Redemption.service, Count(Redemption.id, alias="n"))
-        .where((Redemption.at >= start) & (Redemption.at < end))
-        .group_by(Redemption.service)
-    )
-    if district is not None:
-        query = query.where(Redemption.service_point_id.district == district)
-    by_service = {x.value: 0 for x in Service}
-    for row in await query:
-        by_service[row["service"]] = row["n"]
-    return {"total": sum(by_service.values()), "by_service": by_service}
 
 
 # -- retention -------------------------------------------------------------------------------------

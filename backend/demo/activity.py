@@ -21,7 +21,7 @@ from backend.issues import workflow
 from backend.issues.schemas import Action, Disposition, FeedbackIn, IssueCreate, TransitionIn
 from backend.issues.tables import Issue
 from backend.orgs.tables import Enterprise, User
-from backend.platform import clock, db
+from backend.platform import clock, dates, db, money
 from backend.platform.actor import SYSTEM
 from backend.platform.errors import Conflict
 from backend.platform.ids import new_id
@@ -57,7 +57,7 @@ async def assignments(city: City, progress: Progress) -> None:
 
 
 def _at(rng: random.Random, day: dt.datetime) -> dt.datetime:
-    local = day.astimezone(clock.SHANGHAI).replace(
+    local = dates.local(day).replace(
         hour=rng.randrange(*WORKDAY_HOURS), minute=rng.randrange(0, 60), second=0, microsecond=0
     )
     return local.astimezone(dt.UTC)
@@ -161,7 +161,7 @@ async def visits(city: City, scale: float, progress: Progress) -> None:
             summary=f"走访{enterprise['district']}企业，了解生产经营情况和发展诉求。",
             enterprise_id=enterprise["id"],
             attendees=[names.person(rng), names.person(rng)],
-            financing_coordinated=f"{fen // 100}.{fen % 100:02d}",
+            financing_coordinated=money.render(fen),
             hires_helped=rng.choice((0, 0, 0, 3, 5, 12, 30)),
             issues=_issues(rng, city, visited_at),
         )
@@ -171,7 +171,7 @@ async def visits(city: City, scale: float, progress: Progress) -> None:
             await _work_issue(city, rng, issue, now)
         progress.advance(task)
 
-    year = now.astimezone(clock.SHANGHAI).year
+    year = dates.business_date(now).year
     for chamber in city.chambers:
         leader = city.leaders[chamber["district"]][0]
         try:
@@ -182,7 +182,7 @@ async def visits(city: City, scale: float, progress: Progress) -> None:
                 )
         except Conflict:
             pass
-        first = dt.datetime(year, 1, 1, tzinfo=clock.SHANGHAI)
+        first, _ = dates.year_bounds(year)
         for _ in range(rng.randrange(0, 5)):
             at = _at(rng, first + (now - first) * rng.random())
             if at < now - dt.timedelta(hours=2):

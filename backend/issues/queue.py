@@ -20,6 +20,7 @@ from backend.issues.tables import Issue
 from backend.orgs.tables import Department, Enterprise
 from backend.platform import clock
 from backend.platform.actor import Actor, Role
+from backend.platform.dates import business_date
 from backend.platform.errors import Forbidden
 from backend.platform.pagination import Instant, decode_cursor, encode_cursor
 from backend.platform.workdays import working_days_between
@@ -74,7 +75,7 @@ async def _leaders(enterprise_ids: set[uuid.UUID]) -> dict[uuid.UUID, s.LeaderRe
 def _days_overdue(due_at: dt.datetime | None, now: dt.datetime) -> tuple[int, int]:
     if due_at is None or due_at >= now:
         return 0, 0
-    due_day, today = due_at.astimezone(clock.SHANGHAI).date(), now.astimezone(clock.SHANGHAI).date()
+    due_day, today = business_date(due_at), business_date(now)
     return max((today - due_day).days, 0), working_days_between(due_day, today)
 
 

@@ -15,3 +15,7 @@ CLOCK_SKEW = dt.timedelta(minutes=5)
 
 # The resolution recorded for an issue solved on the spot when the visit gave none.
 ON_SPOT_RESOLUTION = "Solved on the spot during the visit."
+
+# A department "responds" in time when it acts on an issue by the end of this many working days
+# after it got it (the department league's response rate).
+RESPONSE_WORKING_DAYS = 1

@@ -10,9 +10,10 @@ import uuid
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 from backend.assignments.service import assigned_enterprise_ids
-from backend.issues import machine, rules
+from backend.issues import machine, report, rules
 from backend.issues import schemas as s
 from backend.issues.scope import visible
 from backend.issues.tables import Issue, IssueEvent
@@ -34,7 +35,14 @@ def etag(issue_id: Any, version: int) -> str:
 
 
 def is_overdue(status: str, due_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """Unresolved with a deadline before `now`: the rule `report.overdue_sql` writes in SQL."""
     return due_at is not None and s.Status(status) in machine.UNRESOLVED and due_at < now
+
+
+def overdue_where(now: dt.datetime, *, overdue: bool = True) -> WhereRaw:
+    """`is_overdue` (or its negation) as a where-clause on Issue."""
+    sql = report.overdue_sql(Issue._meta.tablename)
+    return WhereRaw(sql if overdue else f"NOT {sql}", now)
 
 
 def to_read(row: dict[str, Any], now: dt.datetime | None = None) -> s.IssueRead:
@@ -273,19 +281,7 @@ def filtered(query: Any, filters: s.IssueFilter, *, now: dt.datetime | None = No
     if status is not None:
         query = query.where(Issue.status == status.value)
     if overdue is not None:
-        late = (
-            Issue.status.is_in([x.value for x in machine.UNRESOLVED])
-            & Issue.due_at.is_not_null()
-            & (Issue.due_at < (now or clock.now()))
-        )
-        if overdue:
-            query = query.where(late)
-        else:
-            query = query.where(
-                Issue.status.not_in([x.value for x in machine.UNRESOLVED])
-                | Issue.due_at.is_null()
-                | (Issue.due_at >= (now or clock.now()))
-            )
+        query = query.where(overdue_where(now or clock.now(), overdue=overdue))
     by_id = (
         (enterprise_id, Issue.enterprise_id, "enterprise_id"),
         (department_id, Issue.department_id, "department_id"),
@@ -364,12 +360,7 @@ async def due_soon(*, before: dt.datetime, now: dt.datetime | None = None) -> li
 
 async def overdue(*, now: dt.datetime) -> list[s.DueIssue]:
     """Unresolved issues past their deadline at `now`, most overdue first."""
-    rows = (
-        await Issue.select(*_DUE_COLUMNS)
-        .where(_unresolved() & (Issue.due_at < now))
-        .order_by(Issue.due_at)
-        .order_by(Issue.id)
-    )
+    rows = await Issue.select(*_DUE_COLUMNS).where(overdue_where(now)).order_by(Issue.due_at).order_by(Issue.id)
     return [_due(r) for r in rows]
 
 
@@ -378,16 +369,18 @@ async def unresolved_digest(*, district: str | None, now: dt.datetime, limit: in
     scope = Issue.status.is_in([x.value for x in machine.UNRESOLVED])
     if district is not None:
         scope &= Issue.district == district
-    late = Issue.due_at.is_not_null() & (Issue.due_at < now)
     total = await Issue.count().where(scope)
-    overdue_count = await Issue.count().where(scope & late)
+    overdue_count = await Issue.count().where(scope & overdue_where(now))
     rows = (
-        await Issue.select(Issue.id, Issue.title, Issue.due_at).where(scope & late).order_by(Issue.due_at).limit(limit)
+        await Issue.select(Issue.id, Issue.title, Issue.due_at)
+        .where(scope & overdue_where(now))
+        .order_by(Issue.due_at)
+        .limit(limit)
     )
     if len(rows) < limit:
         rows += (
             await Issue.select(Issue.id, Issue.title, Issue.due_at)
-            .where(scope & (Issue.due_at.is_null() | (Issue.due_at >= now)))
+            .where(scope & overdue_where(now, overdue=False))
             .order_by(Issue.due_at)
             .limit(limit - len(rows))
         )

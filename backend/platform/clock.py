@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from backend.platform.dates import business_date
+
 _frozen: dt.datetime | None = None
 
 
@@ -24,4 +24,4 @@ def set_now(value: dt.datetime | None) -> None:
 
 def today() -> dt.date:
     """Business date in Asia/Shanghai."""
-    return now().astimezone(SHANGHAI).date()
+    return business_date(now())

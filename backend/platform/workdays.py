@@ -11,7 +11,7 @@ import functools
 
 import holidays
 
-from backend.platform.clock import SHANGHAI
+from backend.platform.dates import SHANGHAI
 
 WORK_START = dt.time(9, 0)
 WORK_END = dt.time(18, 0)

@@ -21,7 +21,7 @@ from backend.issues import service as issues
 from backend.orgs.tables import Chamber, Enterprise
 from backend.platform import workdays
 from backend.platform.actor import Role
-from backend.platform.clock import SHANGHAI
+from backend.platform.dates import business_date, local, stamp
 from backend.platform.outbox import Event
 from backend.reminders import recipients
 from backend.reminders.schemas import Reminder
@@ -31,15 +31,6 @@ from backend.visits import service as visits
 CARD_EXPIRY_WARNING = dt.timedelta(days=30)
 ESCALATE_AFTER_WORKING_DAYS = 3
 DIGEST_MAX_TITLES = 10
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(SHANGHAI)
-
-
-def _stamp(value: dt.datetime) -> str:
-    """A deadline as shown to people: Shanghai local time."""
-    return _local(value).strftime("%Y-%m-%d %H:%M")
 
 
 async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -61,7 +52,7 @@ async def _leader_of(enterprise_id: str) -> list[str]:
 async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An issue's deadline falls within one working day: its department's staff."""
     # Up to the end of the next working day, inclusive (due_soon's bound is exclusive).
-    horizon = workdays.end_of_day(workdays.add_working_days(_local(now).date(), 1)) + dt.timedelta(seconds=1)
+    horizon = workdays.end_of_day(workdays.add_working_days(business_date(now), 1)) + dt.timedelta(seconds=1)
     found = await issues.due_soon(before=horizon, now=now)
     todo = await _unsent("issue_due_soon", [(i.id, i.due_at.isoformat()) for i in found])
     for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
@@ -80,7 +71,7 @@ async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "department_id": issue.department_id,
             },
             title=f"问题即将到期：{issue.title}",
-            body=f"该问题将于 {_stamp(issue.due_at)} 到期，请尽快办理。",
+            body=f"该问题将于 {stamp(issue.due_at)} 到期，请尽快办理。",
         )
 
 
@@ -107,18 +98,18 @@ async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "district": issue.district,
             },
             title=f"问题已逾期：{issue.title}",
-            body=f"该问题已于 {_stamp(issue.due_at)} 到期，仍未办结。",
+            body=f"该问题已于 {stamp(issue.due_at)} 到期，仍未办结。",
             urgent=True,
         )
 
 
 async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
     """Still overdue three working days after the deadline: the enterprise's leader (urgent)."""
-    today = _local(now).date()
+    today = business_date(now)
     found = await issues.overdue(now=now)
     todo = await _unsent("issue_escalated", [(i.id, i.due_at.isoformat()) for i in found])
     for issue in (i for i in found if (i.id, i.due_at.isoformat()) in todo):
-        late = workdays.working_days_between(_local(issue.due_at).date(), today)
+        late = workdays.working_days_between(business_date(issue.due_at), today)
         if late < ESCALATE_AFTER_WORKING_DAYS:
             continue
         yield Reminder(
@@ -137,14 +128,14 @@ async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "working_days_overdue": late,
             },
             title=f"问题逾期升级：{issue.title}",
-            body=f"该问题已逾期 {late} 个工作日（期限 {_stamp(issue.due_at)}），请督促办理。",
+            body=f"该问题已逾期 {late} 个工作日（期限 {stamp(issue.due_at)}），请督促办理。",
             urgent=True,
         )
 
 
 async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
     """An enterprise not visited within its mechanism's interval: its leader."""
-    found = await visits.assignments_due_for_visit(today=_local(now).date())
+    found = await visits.assignments_due_for_visit(today=business_date(now))
     todo = await _unsent("visit_overdue", [(d.assignment_id, d.due_on.isoformat()) for d in found])
     for due in (d for d in found if (d.assignment_id, d.due_on.isoformat()) in todo):
         name = await Enterprise.select(Enterprise.name).where(Enterprise.id == uuid.UUID(due.enterprise_id)).first()
@@ -181,7 +172,7 @@ async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
         ent = await Enterprise.select(Enterprise.district).where(Enterprise.id == uuid.UUID(card.enterprise_id)).first()
         people = await recipients.covering(Role.ADMIN, ent["district"] if ent else None)
         people += await recipients.active_ids(card.holder_id)
-        until = _local(card.valid_until).date().isoformat()
+        until = business_date(card.valid_until).isoformat()
         yield Reminder(
             rule="card_expiring",
             subject_id=card.card_id,
@@ -203,12 +194,12 @@ async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
     """A chamber plan behind its pace for the year (pro rata by whole months gone): its leader."""
-    local = _local(now)
-    months_gone = local.month - 1
+    here = local(now)
+    months_gone = here.month - 1
     if months_gone == 0:
         return
-    month = local.strftime("%Y-%m")
-    plans = await visits.plan_progress(year=local.year)
+    month = here.strftime("%Y-%m")
+    plans = await visits.plan_progress(year=here.year)
     behind = [p for p in plans if p.completed_visits < p.planned_visits * months_gone // 12]
     todo = await _unsent("chamber_plan_behind", [(p.id, month) for p in behind])
     for plan in (p for p in behind if (p.id, month) in todo):
@@ -240,7 +231,7 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
 
 async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
     """Weekly: each secretary gets the unresolved issues of their scope (none sent when there are none)."""
-    year, week, _ = _local(now).isocalendar()
+    year, week, _ = local(now).isocalendar()
     week_key = f"{year}-W{week:02d}"
     secretaries = await recipients.users_of(Role.SECRETARY)
     todo = await _unsent("issues_digest", [(str(u["id"]), week_key) for u in secretaries])

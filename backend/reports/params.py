@@ -8,9 +8,8 @@ import enum
 
 import msgspec
 
-from backend.platform import inputs
+from backend.platform import dates, inputs
 from backend.platform.actor import Actor
-from backend.platform.clock import SHANGHAI
 from backend.platform.errors import Forbidden, ValidationFailed
 
 MAX_DAYS = 3 * 366  # a longer range is a mistake, and a slow one at provincial scale
@@ -34,14 +33,9 @@ class Period(msgspec.Struct, frozen=True):
         """(year, start, end) for each Shanghai calendar year the period touches, clipped to it."""
         out = []
         for year in range(self.first.year, self.last.year + 1):
-            lo = max(self.start, _midnight(dt.date(year, 1, 1)))
-            hi = min(self.end, _midnight(dt.date(year + 1, 1, 1)))
-            out.append((year, lo, hi))
+            lo, hi = dates.year_bounds(year)
+            out.append((year, max(self.start, lo), min(self.end, hi)))
         return out
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0), tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
 def _date(value: str | None, field: str) -> dt.date:
@@ -58,7 +52,8 @@ def period(first: str | None, last: str | None) -> Period:
         raise ValidationFailed("`from` must not be after `to`.", field="from", code="invalid_period")
     if (b - a).days + 1 > MAX_DAYS:
         raise ValidationFailed(f"A report covers at most {MAX_DAYS} days.", field="to", code="period_too_long")
-    return Period(first=a, last=b, start=_midnight(a), end=_midnight(b + dt.timedelta(days=1)))
+    start, end = dates.day_bounds(a, b)
+    return Period(first=a, last=b, start=start, end=end)
 
 
 def output_format(value: str | None) -> Format:

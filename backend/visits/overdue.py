@@ -7,7 +7,7 @@ import datetime as dt
 from piccolo.query.functions.aggregate import Max
 
 from backend.assignments import service as assignments
-from backend.platform import clock
+from backend.platform.dates import business_date
 from backend.visits import schemas as s
 from backend.visits.tables import Visit
 
@@ -37,8 +37,8 @@ async def assignments_due_for_visit(*, today: dt.date) -> list[s.AssignmentDue]:
     due: list[s.AssignmentDue] = []
     for a in active:
         visited = last.get(a.enterprise_id)
-        last_on = visited.astimezone(clock.SHANGHAI).date() if visited else None
-        base = last_on if last_on and visited >= a.started_at else a.started_at.astimezone(clock.SHANGHAI).date()
+        last_on = business_date(visited) if visited else None
+        base = last_on if last_on and visited >= a.started_at else business_date(a.started_at)
         due_on = base + dt.timedelta(days=a.visit_interval_days)
         if due_on <= today:
             due.append(

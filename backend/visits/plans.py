@@ -7,7 +7,6 @@ chambers when scoped); a leader their own. A leader may create only their own pl
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
@@ -16,19 +15,13 @@ from piccolo.query.functions.aggregate import Count
 from backend.orgs.tables import Chamber, User
 from backend.platform import clock
 from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.dates import year_bounds
 from backend.platform.db import is_unique_violation
 from backend.platform.errors import Conflict, Forbidden, ValidationFailed
 from backend.platform.ids import new_id, parse_id
 from backend.platform.pagination import page_by_id
 from backend.visits import schemas as s
 from backend.visits.tables import ChamberPlan, Visit
-
-
-def year_bounds(year: int) -> tuple[dt.datetime, dt.datetime]:
-    """[1 January, next 1 January) of `year` in Asia/Shanghai, as UTC instants."""
-    start = dt.datetime(year, 1, 1, tzinfo=clock.SHANGHAI).astimezone(dt.UTC)
-    end = dt.datetime(year + 1, 1, 1, tzinfo=clock.SHANGHAI).astimezone(dt.UTC)
-    return start, end
 
 
 async def completed_counts(*, year: int) -> dict[tuple[uuid.UUID, uuid.UUID], int]:

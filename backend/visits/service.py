@@ -1,19 +1,16 @@
 """The visits domain's face for other domains: what they may call.
 
-Visits live in `visit_log.py`, photos in `photos.py`, chamber plans in `plans.py`, report figures
-in `figures.py`, overdue assignments in `overdue.py`; this module re-exports what other domains
-use, so they depend on one name. Assignments are their own domain (`backend.assignments`).
+Visits live in `visit_log.py`, photos in `photos.py`, chamber plans in `plans.py`, overdue
+assignments in `overdue.py`, the figures reports count in `report.py`; this module re-exports
+what other domains use, so they depend on one name. Assignments are their own domain
+(`backend.assignments`).
 """
 
-from backend.visits.figures import VisitTotals, visit_totals
 from backend.visits.overdue import assignments_due_for_visit
-from backend.visits.plans import completed_counts, plan_progress, year_bounds
+from backend.visits.plans import completed_counts, plan_progress
 
 __all__ = [
-    "VisitTotals",
     "assignments_due_for_visit",
     "completed_counts",
     "plan_progress",
-    "visit_totals",
-    "year_bounds",
 ]

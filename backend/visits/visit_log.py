@@ -18,12 +18,13 @@ import msgspec
 
 from backend.assignments.service import active_assignment, assigned_enterprise_ids
 from backend.orgs.tables import Chamber, Enterprise
-from backend.platform import clock
+from backend.platform import clock, money
 from backend.platform.actor import Actor, Role, require_in_scope
+from backend.platform.dates import midnight
 from backend.platform.errors import Forbidden, NotFound, ValidationFailed
 from backend.platform.ids import new_id, parse_id
 from backend.platform.pagination import Instant, decode_cursor, encode_cursor
-from backend.visits import geo, issue_link, money, photos
+from backend.visits import geo, issue_link, photos
 from backend.visits import schemas as s
 from backend.visits.tables import Visit
 
@@ -91,10 +92,6 @@ async def get_row(*, visit_id: str, actor: Actor) -> dict[str, Any]:
     return row
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=clock.SHANGHAI).astimezone(dt.UTC)
-
-
 async def get_all(
     *,
     actor: Actor,
@@ -121,9 +118,9 @@ async def get_all(
         if raw is not None:
             query = query.where(column == (parse_id(raw) or uuid.UUID(int=0)))
     if start is not None:
-        query = query.where(Visit.visited_at >= _day_start(start))
+        query = query.where(Visit.visited_at >= midnight(start))
     if end is not None:
-        query = query.where(Visit.visited_at < _day_start(end + dt.timedelta(days=1)))
+        query = query.where(Visit.visited_at < midnight(end + dt.timedelta(days=1)))
     if cursor:
         at, last = decode_cursor(cursor, tuple[Instant, uuid.UUID])
         query = query.where((Visit.visited_at < at) | ((Visit.visited_at == at) & (Visit.id < last)))

@@ -9,13 +9,13 @@ import sys
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from backend.platform import clock
+from backend.platform import clock, dates
 
 
 async def test_lists_and_filters(world):
     token = await world.credential()
     # Scans on the first and third days after the card was issued (at the real time), 10:00 in Shanghai.
-    issued = dt.datetime.fromisoformat(world.card["valid_from"]).astimezone(clock.SHANGHAI).date()
+    issued = dt.datetime.fromisoformat(world.card["valid_from"]).astimezone(dates.SHANGHAI).date()
     day1, day2, day3 = (issued + dt.timedelta(days=n) for n in (1, 2, 3))
     clock.set_now(dt.datetime.combine(day1, dt.time(2, 0), dt.UTC))
     first = await world.verify(token)
@@ -90,25 +90,6 @@ def test_a_signing_key_from_the_environment(tmp_path):
     kid, active = out.stdout.split()
     assert kid == active
     assert not list((tmp_path / "keys").glob("card-*.pem")) if (tmp_path / "keys").exists() else True
-
-
-async def test_figures_for_the_summary_report(world):
-    from backend.cards.service import card_figures
-    from backend.cards.verification import redemption_figures
-
-    await world.verify(await world.credential())
-    start, end = clock.now() - dt.timedelta(days=1), clock.now() + dt.timedelta(days=1)
-    assert await card_figures(start=start, end=end) == {
-        "issued": 1,
-        "active": 1,
-        "suspended": 0,
-        "revoked": 0,
-        "expired": 0,
-    }
-    assert (await card_figures(start=start, end=end, district="仓山区"))["issued"] == 0
-    figures = await redemption_figures(start=start, end=end)
-    assert figures["total"] == 1 and figures["by_service"]["medical"] == 1 and figures["by_service"]["legal"] == 0
-    assert (await redemption_figures(start=start, end=end, district="仓山区"))["total"] == 0
 
 
 async def test_the_holders_history_names_the_service_points(world):

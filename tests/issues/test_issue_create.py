@@ -9,7 +9,7 @@ import pytest
 
 from backend.issues import rules, service
 from backend.issues import schemas as s
-from backend.platform import clock, db
+from backend.platform import clock, dates, db
 from backend.platform.actor import SYSTEM
 from backend.platform.errors import Forbidden, ValidationFailed
 from backend.platform.workdays import deadline_after
@@ -35,7 +35,7 @@ async def test_deadline_skips_the_national_day_holiday(factory):
     enterprise = await factory.enterprise()
     department = await factory.department()
     issue = await create(SYSTEM, enterprise.id, disposition="assigned", department_id=department.id)
-    assert issue.due_at.astimezone(clock.SHANGHAI).date() > dt.date(2026, 10, 8)
+    assert issue.due_at.astimezone(dates.SHANGHAI).date() > dt.date(2026, 10, 8)
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from backend.platform.clock import SHANGHAI
+from backend.platform.dates import SHANGHAI
 from backend.reminders import schemas as s
 
 SECRET = "a-test-secret-of-32-characters!!"

@@ -11,18 +11,18 @@ from typing import Any
 
 from backend.cards.tables import Card, Redemption
 from backend.issues.tables import Issue
-from backend.platform import clock
+from backend.platform import clock, dates
 from backend.platform.ids import new_id
 from backend.visits.tables import ChamberPlan, Visit
 
 A, B = "鼓楼区", "台江区"
-NOW = dt.datetime(2026, 4, 10, 12, 0, tzinfo=clock.SHANGHAI)
+NOW = dt.datetime(2026, 4, 10, 12, 0, tzinfo=dates.SHANGHAI)
 PERIOD = {"from": "2026-03-01", "to": "2026-03-31"}
 _numbers = itertools.count(1)
 
 
 def sh(month: int, day: int, hour: int = 12, minute: int = 0, year: int = 2026) -> dt.datetime:
-    return dt.datetime(year, month, day, hour, minute, tzinfo=clock.SHANGHAI)
+    return dt.datetime(year, month, day, hour, minute, tzinfo=dates.SHANGHAI)
 
 
 @dataclass

@@ -221,28 +221,3 @@ async def test_department_response_window_not_yet_passed_is_not_counted(data, fa
     reply = await data.callers["admin"].get("/api/v1/reports/departments", params=PERIOD)
     d2 = next(r for r in reply.json()["items"] if r["name"] == "市场监管局")
     assert d2["response_rate"] == 1.0
-
-
-async def test_visit_figures_agree_with_the_visits_domain(data):
-    import datetime as dt
-
-    from backend.visits.figures import visit_totals
-
-    totals = await visit_totals(start=dt.date(2026, 3, 1), end=dt.date(2026, 3, 31))
-    assert (totals.visits, totals.enterprises_visited, totals.financing_coordinated, totals.hires_helped) == (
-        CITY["visits"],
-        CITY["enterprises_visited"],
-        CITY["financing_coordinated"],
-        CITY["hires_helped"],
-    )
-
-
-async def test_card_and_redemption_figures_agree_with_the_cards_domain(data):
-    from backend.cards.service import card_figures
-    from backend.cards.verification import redemption_figures
-    from backend.reports.params import period
-
-    p = period(PERIOD["from"], PERIOD["to"])
-    for district, expected in ((None, CITY), (A, DISTRICT_A)):
-        assert await card_figures(start=p.start, end=p.end, district=district) == expected["cards"]
-        assert await redemption_figures(start=p.start, end=p.end, district=district) == expected["redemptions"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.platform import clock
+from backend.platform import clock, dates
 from tests.visits.helpers import assigned
 
-SH = clock.SHANGHAI
+SH = dates.SHANGHAI
 
 
 async def test_a_visit_worked_through_the_api(factory):
@@ -95,3 +95,39 @@ async def test_a_visit_worked_through_the_api(factory):
     leaders = (await secretary.get("/api/v1/reports/by-leader", params=params)).json()["items"]
     mine = next(r for r in leaders if r["leader_id"] == setup.leader.id)
     assert (mine["visits"], mine["issues_raised"], mine["issues_solved"]) == (1, 3, 2)
+
+
+async def test_visits_count_on_their_shanghai_day_with_exact_money(factory):
+    """A visit at 23:30 Shanghai time counts on that day (not the next UTC one); money adds up to
+    the fen; a district with no visits reads "0.00"."""
+    clock.set_now(dt.datetime(2026, 6, 10, 16, tzinfo=SH))
+    setup = await assigned(factory)
+    for financing, hires, at in (("100.10", 3, "2026-06-10T10:00:00+08:00"), ("0.95", 2, "2026-06-09T23:30:00+08:00")):
+        reply = await setup.leader.post(
+            "/api/v1/visits",
+            json={
+                "enterprise_id": setup.enterprise.id,
+                "visited_at": at,
+                "summary": "走访",
+                "financing_coordinated": financing,
+                "hires_helped": hires,
+            },
+        )
+        assert reply.status_code == 201, reply.text
+
+    async def summary(first: str, last: str, **more) -> dict:
+        reply = await setup.admin.get("/api/v1/reports/summary", params={"from": first, "to": last} | more)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+    both = await summary("2026-06-09", "2026-06-10")
+    assert (both["visits"], both["enterprises_visited"], both["financing_coordinated"], both["hires_helped"]) == (
+        2,
+        1,
+        "101.05",
+        5,
+    )
+    assert (await summary("2026-06-09", "2026-06-09"))["financing_coordinated"] == "0.95"
+    assert (await summary("2026-06-10", "2026-06-10"))["visits"] == 1
+    empty = await summary("2026-06-01", "2026-06-10", district="台江区")
+    assert (empty["visits"], empty["financing_coordinated"]) == (0, "0.00")

@@ -97,29 +97,6 @@ async def test_due_for_visit_counts_from_the_last_visit(factory):
     assert [(d.last_visited_on, d.due_on) for d in due] == [(dt.date(2026, 6, 5), dt.date(2026, 6, 15))]
 
 
-async def test_visit_totals_for_the_report(factory):
-    clock.set_now(NOW)
-    setup = await assigned(factory)
-    await log(setup.leader, setup.enterprise.id, financing_coordinated="100.10", hires_helped=3)
-    await log(
-        setup.leader,
-        setup.enterprise.id,
-        financing_coordinated="0.95",
-        hires_helped=2,
-        visited_at="2026-06-09T23:30:00+08:00",
-    )
-    totals = await service.visit_totals(start=dt.date(2026, 6, 9), end=dt.date(2026, 6, 10))
-    assert (totals.visits, totals.enterprises_visited, totals.financing_coordinated, totals.hires_helped) == (
-        2,
-        1,
-        "101.05",
-        5,
-    )
-    assert (await service.visit_totals(start=dt.date(2026, 6, 10), end=dt.date(2026, 6, 10))).visits == 1
-    empty = await service.visit_totals(start=dt.date(2026, 6, 1), end=dt.date(2026, 6, 2), district="台江区")
-    assert (empty.visits, empty.financing_coordinated) == (0, "0.00")
-
-
 async def test_due_for_visit_counts_from_start_when_never_visited(factory):
     clock.set_now(dt.datetime(2026, 3, 1, 2, tzinfo=dt.UTC))
     setup = await assigned(factory, interval=10)

@@ -1,35 +1,29 @@
-"""Running the reports' aggregate SQL on either engine.
+"""Aggregate SQL that SQLite and PostgreSQL both run, for the figures each domain exposes
+(`backend/<domain>/report.py`) and the reports compose.
 
-Aggregates are plain SQL (`SUM(CASE ...)`, `COUNT(DISTINCT ...)`, `GROUP BY`) that SQLite and
-PostgreSQL both run; parameters are Piccolo placeholders `{}`. The database does the counting:
-Python only merges a handful of grouped rows.
+Aggregates are plain SQL (`SUM(CASE ...)`, `COUNT(DISTINCT ...)`, `GROUP BY`); parameters are
+Piccolo placeholders `{}`. The database does the counting: Python only merges a handful of
+grouped rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any, Sequence
 
-from backend.orgs.tables import Enterprise
-from backend.platform import db
+from piccolo.querystring import QueryString
 
-OPEN = "('open', 'assigned', 'in_progress')"
-SOLVED = "('resolved', 'closed')"
+from backend.platform import db
 
 
 async def rows(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await Enterprise.raw(sql, *args).run()
+    """Run one statement on the app's engine (inside the caller's transaction, if any)."""
+    return [dict(r) for r in await db.engine().run_querystring(QueryString(sql, *args))]  # asyncpg: Records
 
 
 def n(value: Any) -> int:
     """An aggregate as int (SUM over no rows is NULL; PostgreSQL sums bigints as numeric)."""
     return int(value or 0)
-
-
-def money(fen: Any) -> str:
-    """Integer fen as a CNY decimal string, exact: 128 -> "1.28"."""
-    return str((Decimal(n(fen)) / 100).quantize(Decimal("0.01")))
 
 
 def rate(numerator: Any, denominator: Any) -> float:
@@ -38,13 +32,31 @@ def rate(numerator: Any, denominator: Any) -> float:
     return round(n(numerator) / d, 4) if d else 0.0
 
 
+def in_list(values: Sequence[str]) -> str:
+    """A SQL `IN` list of fixed words (enum values, never user input): `('a', 'b')`, sorted."""
+    if not values or any("'" in v for v in values):
+        raise ValueError(f"not a list of plain words: {values!r}")
+    return "(" + ", ".join(f"'{v}'" for v in sorted(values)) + ")"
+
+
+def prefix(alias: str) -> str:
+    """`alias.` for a column reference, or nothing for an unaliased table."""
+    return f"{alias}." if alias else ""
+
+
+def key(by: str | None) -> tuple[str, str]:
+    """The `<by> AS key, ` select item and the ` GROUP BY <by>` clause (both empty for no grouping)."""
+    return (f"{by} AS key, ", f" GROUP BY {by}") if by else ("", "")
+
+
 def day(value: dt.date) -> Any:
     """A date parameter comparable with the engine's own date expression (see `shanghai_day`)."""
     return value.isoformat() if db.is_sqlite() else value
 
 
 def shanghai_day(column: str) -> str:
-    """SQL for the Asia/Shanghai business date of a timestamptz column (UTC+8, no DST)."""
+    """SQL for the Asia/Shanghai business date of a timestamptz column (UTC+8, no DST): the
+    database's side of `backend.platform.dates.business_date`."""
     if db.is_sqlite():
         return f"date({column}, '+8 hours')"
     return f"CAST(({column} AT TIME ZONE 'Asia/Shanghai') AS DATE)"
