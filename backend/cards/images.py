@@ -28,6 +28,7 @@ WIDTH, HEIGHT = 1011, 638  # 85.6 x 54 mm at 300 dpi
 DPI = (300, 300)
 GREEN = (16, 122, 72)
 SERVICE_LABELS = glossary.SERVICES
+FACE = glossary.CARD_FACE
 STATUS_LABELS = {k: v for k, v in glossary.CARD_STATUSES.items() if k != "active"}
 _KNOWN_FONTS = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:2",
@@ -130,7 +131,7 @@ def card_png(face: CardFace) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, WIDTH, 96), fill=GREEN)
-    draw.text((36, 20), "企业家绿卡 Entrepreneur Green Card", font=_font(40), fill="white")
+    draw.text((36, 20), FACE["title"], font=_font(40), fill="white")
     qr = _qr_image(face.token, 1)
     # As large as fits in the right-hand square under the header, whole pixels per module.
     room = HEIGHT - 96 - 24
@@ -143,8 +144,13 @@ def card_png(face: CardFace) -> bytes:
     draw.text((36, 120), holder, font=_fit(draw, holder, 72, text_width), fill="black")
     draw.text((36, 220), enterprise, font=_fit(draw, enterprise, 34, text_width), fill=(60, 60, 60))
     small = _font(28)
-    draw.text((36, 290), f"卡号 {face.number}", font=small, fill="black")
-    draw.text((36, 335), f"有效期 {face.valid_from:%Y.%m.%d}–{face.valid_until:%Y.%m.%d}", font=small, fill="black")
+    draw.text((36, 290), f"{FACE['number']} {face.number}", font=small, fill="black")
+    draw.text(
+        (36, 335),
+        f"{FACE['validity']} {face.valid_from:%Y.%m.%d}–{face.valid_until:%Y.%m.%d}",
+        font=small,
+        fill="black",
+    )
     labels = [SERVICE_LABELS.get(x, x) for x in face.services]
     lines = [" · ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
     for n, line in enumerate(lines):

@@ -111,3 +111,6 @@ class ExpiringCard(msgspec.Struct):
     holder_id: str
     enterprise_id: str
     valid_until: dt.datetime
+    holder_name: str = ""
+    enterprise_name: str = ""
+    district: str | None = None  # the enterprise's

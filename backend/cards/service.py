@@ -20,7 +20,7 @@ from backend.cards.tables import Card, CardEvent, CardSequence
 from backend.cards.verification import forget_card
 from backend.orgs.schemas import Service
 from backend.orgs.tables import Enterprise, User
-from backend.platform import clock, outbox
+from backend.platform import clock, glossary, outbox
 from backend.platform.actor import Actor, Role, require_in_scope
 from backend.platform.dates import business_date
 from backend.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -305,7 +305,12 @@ async def change_status(*, card_id: str, action: str, reason: str, actor: Actor)
                 "enterprise_id": str(row["enterprise_id"]),
                 "reason": reason,
             },
-            text=f"绿卡 {row['number']} 已吊销：{reason}",
+            text=glossary.EVENTS[Event.CARD_REVOKED].format(
+                enterprise=row["enterprise_name"] or "",
+                holder=row["holder_name"] or "",
+                number=row["number"],
+                reason=reason,
+            ),
         )
     return await get_card(card_id=card_id, actor=actor)
 
@@ -335,7 +340,7 @@ async def renew(*, card_id: str, data: s.RenewIn, actor: Actor) -> s.CardDetail:
         row["status"],
         row["status"],
         actor,
-        data.reason or f"valid until {data.valid_until.isoformat()}",
+        data.reason or glossary.NOTES["card_renewed"].format(date=business_date(data.valid_until).isoformat()),
     )
     return await get_card(card_id=card_id, actor=actor)
 
@@ -343,7 +348,16 @@ async def renew(*, card_id: str, data: s.RenewIn, actor: Actor) -> s.CardDetail:
 async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
     """Cards not revoked, still valid now, whose validity ends before `before` (for reminders)."""
     rows = (
-        await Card.select(Card.id, Card.number, Card.holder_id, Card.enterprise_id, Card.valid_until)
+        await Card.select(
+            Card.id,
+            Card.number,
+            Card.holder_id,
+            Card.enterprise_id,
+            Card.valid_until,
+            Card.holder_id.display_name.as_alias("holder_name"),
+            Card.enterprise_id.name.as_alias("enterprise_name"),
+            Card.enterprise_id.district.as_alias("district"),
+        )
         .where(card_status.where(card_status.live(clock.now())) & (Card.valid_until <= before))
         .order_by(Card.valid_until)
     )
@@ -354,6 +368,9 @@ async def cards_expiring(*, before: dt.datetime) -> list[s.ExpiringCard]:
             holder_id=str(r["holder_id"]),
             enterprise_id=str(r["enterprise_id"]),
             valid_until=r["valid_until"],
+            holder_name=r["holder_name"] or "",
+            enterprise_name=r["enterprise_name"] or "",
+            district=r["district"],
         )
         for r in rows
     ]

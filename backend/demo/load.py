@@ -27,7 +27,7 @@ from backend.demo.city import City
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
-from backend.platform import clock, db
+from backend.platform import clock, db, glossary
 from backend.platform.actor import SYSTEM, Actor, Role
 from backend.platform.ids import new_id
 from backend.platform.passwords import hash_password
@@ -235,10 +235,10 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
 
 def logins_table(city: City) -> RichTable:
     table = RichTable(title=f"演示账号 demo logins (password: {PASSWORD})")
-    for column in ("username", "role", "who"):
+    for column in ("username", "role", "身份", "who"):
         table.add_column(column)
-    for row in city.logins:
-        table.add_row(*row)
+    for username, role, who in city.logins:
+        table.add_row(username, role, glossary.ROLES[role], who)
     return table
 
 

@@ -157,6 +157,18 @@ class DueIssue(msgspec.Struct, frozen=True):
     status: Status
     due_at: dt.datetime
     created_by: str
+    enterprise_name: str = ""
+    reported_at: dt.datetime | None = None
+
+
+class DigestItem(msgspec.Struct, frozen=True):
+    """One line of the weekly digest."""
+
+    id: str
+    title: str
+    enterprise_name: str
+    reported_at: dt.datetime
+    overdue: bool
 
 
 class UnresolvedDigest(msgspec.Struct, frozen=True):
@@ -164,7 +176,7 @@ class UnresolvedDigest(msgspec.Struct, frozen=True):
 
     unresolved: int
     overdue: int
-    first: list[tuple[str, str, bool]]  # (id, title, overdue), overdue ones first
+    first: list[DigestItem]  # overdue ones first, most overdue first
 
 
 class IssueFilter(msgspec.Struct, frozen=True):

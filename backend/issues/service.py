@@ -339,6 +339,8 @@ _DUE_COLUMNS = (
     Issue.status,
     Issue.due_at,
     Issue.created_by,
+    Issue.reported_at,
+    Issue.enterprise_id.name.as_alias("enterprise_name"),
 )
 
 
@@ -371,18 +373,23 @@ async def unresolved_digest(*, district: str | None, now: dt.datetime, limit: in
         scope &= Issue.district == district
     total = await Issue.count().where(scope)
     overdue_count = await Issue.count().where(scope & overdue_where(now))
-    rows = (
-        await Issue.select(Issue.id, Issue.title, Issue.due_at)
-        .where(scope & overdue_where(now))
-        .order_by(Issue.due_at)
-        .limit(limit)
-    )
+    columns = (Issue.id, Issue.title, Issue.due_at, Issue.reported_at, Issue.enterprise_id.name.as_alias("enterprise"))
+    rows = await Issue.select(*columns).where(scope & overdue_where(now)).order_by(Issue.due_at).limit(limit)
     if len(rows) < limit:
         rows += (
-            await Issue.select(Issue.id, Issue.title, Issue.due_at)
+            await Issue.select(*columns)
             .where(scope & overdue_where(now, overdue=False))
             .order_by(Issue.due_at)
             .limit(limit - len(rows))
         )
-    first = [(str(r["id"]), r["title"], r["due_at"] is not None and r["due_at"] < now) for r in rows]
+    first = [
+        s.DigestItem(
+            id=str(r["id"]),
+            title=r["title"],
+            enterprise_name=r["enterprise"] or "",
+            reported_at=r["reported_at"],
+            overdue=is_overdue(s.Status.OPEN, r["due_at"], now),  # every row here is unresolved
+        )
+        for r in rows
+    ]
     return s.UnresolvedDigest(unresolved=total, overdue=overdue_count, first=first)

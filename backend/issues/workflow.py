@@ -14,7 +14,7 @@ from backend.issues import machine
 from backend.issues import schemas as s
 from backend.issues.service import default_deadline, department_for, detail, etag, record, visible_row
 from backend.issues.tables import Issue
-from backend.platform import clock
+from backend.platform import clock, glossary
 from backend.platform.actor import Actor, Role
 from backend.platform.errors import Conflict, Forbidden, InvalidTransition, Stale, ValidationFailed
 
@@ -174,7 +174,12 @@ async def give_feedback(
             action, target, note = "feedback", status, data.comment
         else:
             target = machine.apply(status, A.REOPEN, actor.role, has_department=row["department_id"] is not None)
-            action, note = A.REOPEN.value, "Not satisfied" + (f": {data.comment}" if data.comment else ".")
+            note = (
+                glossary.NOTES["not_satisfied_because"].format(comment=data.comment)
+                if data.comment
+                else glossary.NOTES["not_satisfied"]
+            )
+            action = A.REOPEN.value
             changes |= _UNRESOLVE | {"status": target.value}
             changes |= await _to_department(row, None, None, now, actor) if target == S.ASSIGNED else {"due_at": None}
         if await _compare_and_set(row, changes, now):

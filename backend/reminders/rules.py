@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from typing import AsyncIterator
 
 from backend.assignments import service as assignments
 from backend.cards import service as cards
 from backend.issues import service as issues
+from backend.issues.schemas import DigestItem, DueIssue, UnresolvedDigest
 from backend.orgs.tables import Chamber, Enterprise
-from backend.platform import workdays
+from backend.platform import glossary, workdays
 from backend.platform.actor import Role
 from backend.platform.dates import business_date, local, stamp
 from backend.platform.outbox import Event
@@ -42,6 +44,21 @@ async def _unsent(rule: str, keys: list[tuple[str, str]]) -> set[tuple[str, str]
         (SentReminder.rule == rule) & SentReminder.subject_id.is_in(sorted({k[0] for k in keys}))
     )
     return set(keys) - {(r["subject_id"], r["occasion"]) for r in rows}
+
+
+def _text(rule: str, part: str, **values: object) -> str:
+    """A notification's title or body, from the glossary's template for `rule`."""
+    return glossary.NOTIFICATIONS[rule][part].format(**values)
+
+
+def _issue_words(issue: DueIssue) -> dict[str, object]:
+    """What an issue's notifications name: the enterprise, the issue, the day it was raised, the deadline."""
+    return {
+        "enterprise": issue.enterprise_name,
+        "title": issue.title,
+        "reported": business_date(issue.reported_at).isoformat() if issue.reported_at else "",
+        "due": stamp(issue.due_at),
+    }
 
 
 async def _leader_of(enterprise_id: str) -> list[str]:
@@ -70,8 +87,8 @@ async def issue_due_soon(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "enterprise_id": issue.enterprise_id,
                 "department_id": issue.department_id,
             },
-            title=f"问题即将到期：{issue.title}",
-            body=f"该问题将于 {stamp(issue.due_at)} 到期，请尽快办理。",
+            title=_text("issue_due_soon", "title", **_issue_words(issue)),
+            body=_text("issue_due_soon", "body", **_issue_words(issue)),
         )
 
 
@@ -97,8 +114,8 @@ async def issue_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "department_id": issue.department_id,
                 "district": issue.district,
             },
-            title=f"问题已逾期：{issue.title}",
-            body=f"该问题已于 {stamp(issue.due_at)} 到期，仍未办结。",
+            title=_text("issue_overdue", "title", **_issue_words(issue)),
+            body=_text("issue_overdue", "body", **_issue_words(issue)),
             urgent=True,
         )
 
@@ -127,8 +144,8 @@ async def issue_escalated(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "department_id": issue.department_id,
                 "working_days_overdue": late,
             },
-            title=f"问题逾期升级：{issue.title}",
-            body=f"该问题已逾期 {late} 个工作日（期限 {stamp(issue.due_at)}），请督促办理。",
+            title=_text("issue_escalated", "title", **_issue_words(issue)),
+            body=_text("issue_escalated", "body", late=late, **_issue_words(issue)),
             urgent=True,
         )
 
@@ -156,10 +173,16 @@ async def visit_overdue(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "last_visited_on": last,
                 "due_on": due.due_on.isoformat(),
             },
-            title=f"走访到期：{enterprise}",
-            body=(
-                f"按机制每 {due.visit_interval_days} 天走访一次，应于 {due.due_on.isoformat()} 前走访"
-                + (f"，上次走访 {last}。" if last else "，尚无走访记录。")
+            title=_text("visit_overdue", "title", enterprise=enterprise),
+            body=_text(
+                "visit_overdue",
+                "body",
+                enterprise=enterprise,
+                interval=due.visit_interval_days,
+                due_on=due.due_on.isoformat(),
+                last=_text("visit_overdue", "last_visit", date=last)
+                if last
+                else _text("visit_overdue", "never_visited"),
             ),
         )
 
@@ -169,8 +192,7 @@ async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
     found = await cards.cards_expiring(before=now + CARD_EXPIRY_WARNING)
     todo = await _unsent("card_expiring", [(c.card_id, c.valid_until.isoformat()) for c in found])
     for card in (c for c in found if (c.card_id, c.valid_until.isoformat()) in todo):
-        ent = await Enterprise.select(Enterprise.district).where(Enterprise.id == uuid.UUID(card.enterprise_id)).first()
-        people = await recipients.covering(Role.ADMIN, ent["district"] if ent else None)
+        people = await recipients.covering(Role.ADMIN, card.district)
         people += await recipients.active_ids(card.holder_id)
         until = business_date(card.valid_until).isoformat()
         yield Reminder(
@@ -187,8 +209,15 @@ async def card_expiring(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "enterprise_id": card.enterprise_id,
                 "valid_until": card.valid_until.isoformat(),
             },
-            title=f"绿卡即将到期：{card.number}",
-            body=f"绿卡 {card.number} 将于 {until} 到期，请及时办理续期。",
+            title=_text("card_expiring", "title", enterprise=card.enterprise_name, holder=card.holder_name),
+            body=_text(
+                "card_expiring",
+                "body",
+                enterprise=card.enterprise_name,
+                holder=card.holder_name,
+                number=card.number,
+                until=until,
+            ),
         )
 
 
@@ -221,10 +250,15 @@ async def chamber_plan_behind(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "completed_visits": plan.completed_visits,
                 "expected_by_now": expected,
             },
-            title=f"商会走访计划进度落后：{name}",
-            body=(
-                f"{plan.year} 年计划走访 {plan.planned_visits} 次，按进度应已完成 {expected} 次，"
-                f"实际完成 {plan.completed_visits} 次。"
+            title=_text("chamber_plan_behind", "title", chamber=name),
+            body=_text(
+                "chamber_plan_behind",
+                "body",
+                chamber=name,
+                year=plan.year,
+                planned=plan.planned_visits,
+                expected=expected,
+                completed=plan.completed_visits,
             ),
         )
 
@@ -239,7 +273,7 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
         digest = await issues.unresolved_digest(district=secretary["district"], now=now, limit=DIGEST_MAX_TITLES)
         if not digest.unresolved:
             continue
-        lines = [f"· {title}" + ("（已逾期）" if late else "") for _, title, late in digest.first]
+        lines = digest_lines(digest)
         yield Reminder(
             rule="issues_digest",
             subject_id=str(secretary["id"]),
@@ -251,11 +285,32 @@ async def issues_digest(now: dt.datetime) -> AsyncIterator[Reminder]:
                 "district": secretary["district"],
                 "unresolved": digest.unresolved,
                 "overdue": digest.overdue,
-                "issue_ids": [issue_id for issue_id, _, _ in digest.first],
+                "issue_ids": [item.id for item in digest.first],
             },
-            title=f"本周未办结问题汇总：{digest.unresolved} 件（逾期 {digest.overdue} 件）",
+            title=_text("issues_digest", "title", unresolved=digest.unresolved, overdue=digest.overdue),
             body="\n".join(lines),
         )
+
+
+def digest_lines(digest: UnresolvedDigest) -> list[str]:
+    """The digest's body: one line per listed issue, told apart by enterprise, title and the day it
+    was raised, plus a short number (the tail of its id) where two lines would still read alike."""
+    words = glossary.NOTIFICATIONS["issues_digest"]
+
+    def line(item: DigestItem) -> str:
+        reported = business_date(item.reported_at).isoformat()
+        return words["line"].format(enterprise=item.enterprise_name, title=item.title, reported=reported)
+
+    alike = Counter(line(item) for item in digest.first)
+    lines = [
+        line(item)
+        + (words["number"].format(number=item.id.replace("-", "")[-6:].upper()) if alike[line(item)] > 1 else "")
+        + (words["overdue"] if item.overdue else "")
+        for item in digest.first
+    ]
+    if digest.unresolved > len(digest.first):
+        lines.append(words["more"].format(more=digest.unresolved - len(digest.first)))
+    return lines
 
 
 # Every rule the sweep runs, in this order.

@@ -14,6 +14,10 @@ from tests.reminders.helpers import Receiver, shanghai, verify
 from tests.reminders.test_webhooks import subscribe
 
 
+async def enterprise_name(world: w.World) -> str:
+    return (await world.admin.get(f"/api/v1/enterprises/{world.enterprise_id}")).json()["name"]
+
+
 async def sent(rule: str) -> Counter:
     rows = await Notification.select(Notification.user_id, Notification.subject_id).where(Notification.rule == rule)
     return Counter((r["subject_id"], str(r["user_id"])) for r in rows)
@@ -145,7 +149,12 @@ async def test_the_digest_goes_weekly_to_secretaries_with_unresolved_issues_in_t
     [a, b] = (await sweep(rules=[rules.issues_digest])).sent
     assert {a.subject_id, b.subject_id} == {world.secretary.id, world.city_secretary.id}
     [note] = (await world.secretary.get("/api/v1/notifications")).json()["items"]
-    assert note["title"] == "本周未办结问题汇总：2 件（逾期 1 件）" and "用地审批超期（已逾期）" in note["body"]
+    name = await enterprise_name(world)
+    assert note["title"] == "本周未办结问题汇总：2 件（逾期 1 件）"
+    assert note["body"].splitlines() == [
+        f"· {name}「用地审批超期」（2026-11-25 提出）（已逾期）",
+        f"· {name}「用电扩容」（2026-11-25 提出）",
+    ]
     clock.set_now(shanghai(2026, 12, 11, 10, 0))  # same ISO week
     assert (await sweep(rules=[rules.issues_digest])).sent == []
     clock.set_now(shanghai(2026, 12, 14, 10, 0))  # next week
@@ -197,3 +206,39 @@ async def test_every_rule_queues_one_delivery_per_subscription(factory):
     await sweep()
     rows = await WebhookDelivery.select(WebhookDelivery.event)
     assert Counter(r["event"] for r in rows) == Counter(events) + Counter({"issue.overdue": 1, "issues.digest": 1})
+
+
+async def test_notifications_name_the_enterprise_and_the_issue_in_chinese(factory):
+    world = await w.build(factory)
+    await sweep()
+    name = await enterprise_name(world)
+    inbox = {n["rule"]: n for n in (await world.staff.get("/api/v1/notifications")).json()["items"]}
+    assert inbox["issue_overdue"]["title"] == f"问题已逾期：{name}「用地审批超期」"
+    assert inbox["issue_overdue"]["body"] == (
+        f"{name}反映的「用地审批超期」（2026-11-25 提出）已于 2026-12-02 23:59 到期，仍未办结。"
+    )
+    assert inbox["issue_due_soon"]["title"] == f"问题即将到期：{name}「用电扩容」"
+    holder = (await world.holder.get("/api/v1/me")).json()["display_name"]
+    [card] = (await world.holder.get("/api/v1/notifications")).json()["items"]
+    assert card["title"] == f"绿卡即将到期：{name} {holder}"
+    leader = {n["rule"]: n["title"] for n in (await world.leader.get("/api/v1/notifications")).json()["items"]}
+    assert leader["visit_overdue"] == f"走访到期：{name}"
+
+
+async def test_the_digest_tells_same_titled_issues_apart(factory):
+    world = await w.build(factory)
+    other = await factory.enterprise(district="鼓楼区")
+    clock.set_now(shanghai(2026, 11, 25, 15, 0))
+    twin = await w.issue(world.admin, world.enterprise_id, world.department_id, dt.date(2026, 12, 2), "用地审批超期")
+    await w.issue(world.admin, other.id, world.department_id, dt.date(2026, 12, 2), "用地审批超期")
+    clock.set_now(w.WORLD_NOW)
+    await sweep(rules=[rules.issues_digest])
+    [note] = (await world.secretary.get("/api/v1/notifications")).json()["items"]
+    lines = note["body"].splitlines()
+    assert len(lines) == 4 and len(set(lines)) == 4  # no two lines read alike
+    name = await enterprise_name(world)
+    same = [line for line in lines if line.startswith(f"· {name}「用地审批超期」（2026-11-25 提出）")]
+    numbers = {line.split("编号 ")[1][:6] for line in same}
+    suffix = {i.replace("-", "")[-6:].upper() for i in (world.ids["late_issue"], twin)}
+    assert len(same) == 2 and numbers == suffix  # numbered, since enterprise, title and day are alike
+    assert f"· {other.name}「用地审批超期」（2026-11-25 提出）（已逾期）" in lines  # the enterprise tells it apart

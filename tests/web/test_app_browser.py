@@ -54,6 +54,17 @@ async def test_a_wrong_password_says_so_in_chinese(browsers, world):
     await accessible(page)
 
 
+async def test_a_problem_is_told_in_the_glossarys_chinese_for_its_code(browsers, world):
+    page = await browsers.page()
+    await log_in(page, "zhangsanfeng")
+    await page.wait_for_url("**/app/#/card")
+    await page.goto("/app/#/issues/01900000-0000-7000-8000-000000000000")  # no such issue: 404 issue_not_found
+    alert = page.locator("[role=alert]")
+    await alert.wait_for()
+    assert await alert.text_content() == "页面加载失败未找到该问题。"  # not the English detail, not a generic line
+    assert [p for p in page.problems if "404" not in p] == []  # the browser logs the 404 itself
+
+
 async def test_every_entrepreneur_and_staff_page_is_accessible(browsers, world):
     page = await browsers.page()
     await log_in(page, "zhangsanfeng")

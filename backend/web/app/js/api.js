@@ -12,6 +12,7 @@
 // tab adopts the remembered session only when no open tab is using it (a Web Lock held by the
 // tab that owns it).
 
+import G from "/app/glossary.js";
 import { randomId } from "./dom.js";
 
 const LOCAL = "gc.session";   // localStorage: {refresh_token, sid} of the session that last logged in
@@ -208,12 +209,14 @@ export async function logout() {
   }
 }
 
-/** A sentence in Chinese for an error, for the person in front of the screen. */
+/** A sentence in Chinese for an error, for the person in front of the screen: the glossary's
+ *  message for the problem's `code` (the server's `detail` is English, for developers), else one
+ *  for its status. */
 export function explain(err) {
   if (err instanceof NetworkError) return "网络异常，请检查网络后重试。";
   if (!(err instanceof ApiError)) return "出现意外错误，请稍后重试。";
   if (err.status === 429) return `尝试次数过多，请${err.retryAfter ? ` ${err.retryAfter} 秒后` : "稍后"}再试。`;
-  if (err.code === "invalid_credentials") return "用户名或密码错误。";
+  if (err.code && Object.hasOwn(G.problems, err.code)) return G.problems[err.code];
   if (err.status === 401) return "登录已过期，请重新登录。";
   if (err.status === 403) return "您没有权限进行此操作。";
   if (err.status === 404) return "未找到相关内容。";
