@@ -42,7 +42,7 @@ FormatQ = Annotated[
     ),
 ]
 # What a reply may be besides JSON (documented in the OpenAPI document by backend/platform/openapi.py).
-DOWNLOADS_OPT = {"downloads": [service.XLSX, service.CSV.split(";")[0]]}
+DOWNLOADS_OPT = {"downloads": [service.XLSX, service.CSV]}
 
 
 DOWNLOADS = (

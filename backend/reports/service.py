@@ -20,7 +20,7 @@ class Download(msgspec.Struct):
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+CSV = "text/csv"  # Litestar adds "; charset=utf-8" to a text/ type
 
 
 def _filename(name: str, p: Period, district: str | None, fmt: Format) -> str:
