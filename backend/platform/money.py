@@ -13,7 +13,6 @@ from backend.platform.errors import ValidationFailed
 
 # Plain decimal notation only: no sign, no exponent, at most two decimal places.
 _MONEY = re.compile(r"(?P<yuan>[0-9]{1,15})(?:\.(?P<fen>[0-9]{1,2}))?")
-FEN_PER_WAN = 1_000_000  # 万元 = 10,000 yuan = 1,000,000 fen
 
 
 def parse_fen(text: str, *, field: str) -> int:
