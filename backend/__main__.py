@@ -12,7 +12,12 @@ from backend import db
 from backend.settings import settings
 
 # Domains that add commands: each module has `register(subparsers)`.
-DOMAIN_COMMANDS: list[str] = ["backend.cards.commands", "backend.reminders.commands", "backend.reports.commands"]
+DOMAIN_COMMANDS: list[str] = [
+    "backend.cards.commands",
+    "backend.reminders.commands",
+    "backend.reports.commands",
+    "backend.ops.commands",
+]
 
 
 def run_async(work: Callable[[], Awaitable[Any]]) -> Any:
@@ -42,6 +47,9 @@ def _serve(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         _migrate(args)
     from backend.logs import configure
+    from backend.ops.multiprocess import prepare
+
+    prepare(args.workers)  # metrics of every worker in one scrape (before the workers start)
 
     configure(settings.log_level)
     uvicorn.run(

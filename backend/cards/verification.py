@@ -25,6 +25,7 @@ from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
 from backend.errors import Forbidden
 from backend.ids import new_id, parse_id
+from backend.ops import metrics
 from backend.orgs.schemas import Service
 from backend.orgs.tables import ServicePoint
 from backend.pagination import page_by_id
@@ -158,6 +159,7 @@ def _card_out(card: dict[str, Any] | None) -> s.VerifiedCard | None:
 def _reply(verdict: Verdict, card: dict[str, Any] | None, redemption_id: str | None = None) -> s.VerificationRead:
     # An invalid token's card is shown only when the token was genuinely ours (signature checked).
     shown = card if verdict.checked is not None else None
+    metrics.verdict(verdict.result, verdict.reason.value if verdict.reason else None)
     return s.VerificationRead(
         result=verdict.result,
         reason=verdict.reason.value if verdict.reason else None,

@@ -24,6 +24,7 @@ import msgspec
 import structlog
 
 from backend import clock, db
+from backend.ops import metrics
 from backend.reminders import config, schemas as s, targets
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
 
@@ -177,6 +178,7 @@ async def _record(
         error=error,
         attempts=attempts,
     )
+    metrics.delivery(outcome)
     return outcome
 
 

@@ -22,6 +22,7 @@ import structlog
 
 from backend import clock, db, workdays
 from backend.ids import new_id
+from backend.ops import metrics
 from backend.reminders import notifications, webhooks
 from backend.reminders import schemas as s
 from backend.reminders.tables import Notification, SentReminder
@@ -113,4 +114,5 @@ async def sweep(*, now: dt.datetime | None = None, rules: Sequence[Rule] | None 
             result.failed_rules.append(name)
     if result.sent or result.failed_rules:
         log.info("reminder_sweep", sent=len(result.sent), deferred=result.deferred, failed_rules=result.failed_rules)
+    metrics.sweep(failed_rules=result.failed_rules, sent_rules=[item.rule for item in result.sent])
     return result

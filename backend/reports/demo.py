@@ -303,9 +303,9 @@ async def chain(city: City) -> list[tuple[str, str, str, str]]:
         .order_by(Issue.reported_at, ascending=False)
         .first()
     )
-    department = (
-        await Department.select(Department.name).where(Department.id == issue["department_id"]).first()
-    )["name"]
+    department = (await Department.select(Department.name).where(Department.id == issue["department_id"]).first())[
+        "name"
+    ]
     point = next(p for p in city.points if p["id"] == city.showcase_staff.service_point_id)  # type: ignore[union-attr]
     owner, leader = city.owners[enterprise["id"]], enterprise["leader"]
     people = [

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
+from structlog.testing import capture_logs
 
 from backend.cards import config, fonts, images
 from tests.cards.conftest import holder, issue
@@ -100,15 +101,12 @@ async def test_a_card_for_a_name_with_rare_characters_renders(factory):
     assert image.size == (1011, 638) and zxingcpp.read_barcodes(image.convert("L"))
 
 
-async def test_a_name_no_font_can_print_is_refused_and_logged(factory, capfd):
-    from backend import logs
-
+async def test_a_name_no_font_can_print_is_refused_and_logged(factory):
     admin = await factory.user("admin")
     owner = await holder(factory, name="张𪚥😀")
     card = await issue(admin, owner)
-    logs.configure("WARNING")
-    capfd.readouterr()
-    reply = await admin.get(f"/api/v1/cards/{card['id']}/card.png")
+    with capture_logs() as events:
+        reply = await admin.get(f"/api/v1/cards/{card['id']}/card.png")
     assert reply.status_code == 422 and reply.headers["content-type"] == "application/problem+json"
     body = reply.json()
     assert body["code"] == "card_glyph_missing"
@@ -117,9 +115,8 @@ async def test_a_name_no_font_can_print_is_refused_and_logged(factory, capfd):
         {"character": "😀", "code_point": "U+1F600", "field": "holder_name"},
     ]
     assert "𪚥 (U+2A6A5)" in body["detail"] and "CARD_FONT" in body["detail"]
-    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
-    warning = next(line for line in lines if line["event"] == "card_glyph_missing")
-    assert warning["level"] == "warning" and warning["characters"] == ["U+2A6A5", "U+1F600"]
+    warning = next(e for e in events if e["event"] == "card_glyph_missing")
+    assert warning["log_level"] == "warning" and warning["characters"] == ["U+2A6A5", "U+1F600"]
     assert warning["card"] == card["number"]
     # The QR alone still works: the office can print the credential while the name is sorted out.
     assert (await admin.get(f"/api/v1/cards/{card['id']}/qr.png")).status_code == 200
@@ -145,17 +142,13 @@ async def test_card_font_comes_first_and_the_bundled_font_fills_its_gaps(factory
     assert (await admin.get(f"/api/v1/cards/{card['id']}/card.png")).status_code == 200
 
 
-async def test_without_a_cjk_font_cards_are_refused_and_the_start_warns(factory, tmp_path, monkeypatch, capfd):
-    from backend import logs
-
+async def test_without_a_cjk_font_cards_are_refused_and_the_start_warns(factory, tmp_path, monkeypatch):
     latin = latin_only_font(tmp_path)
     monkeypatch.setattr(fonts, "bundled_path", lambda: None)  # the font package is not installed
     monkeypatch.setattr(config, "FONT", f"{tmp_path / 'no-such-font.ttf'},{latin}")
     fonts.forget()
-    logs.configure("WARNING")
-    capfd.readouterr()
-    images.check_fonts_at_start()
-    events = [json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")]
+    with capture_logs() as events:
+        images.check_fonts_at_start()
     problems = [e["problem"] for e in events if e["event"] == "card_font_problem"]
     assert any("no-such-font.ttf" in p for p in problems) and any("noto-cjk-sans-otc" in p for p in problems)
     assert any(e["event"] == "card_glyph_missing" and "企" in e["characters"] for e in events)
