@@ -14,8 +14,8 @@ from backend import clock
 from backend.ops import config
 from tests.cards.conftest import holder, issue
 from tests.issues.helpers import MONDAY_10AM, create
-from tests.reminders.test_webhooks import emit, fast, subscribe  # noqa: F401 - `fast` is a fixture
 from tests.reminders.helpers import refused_url
+from tests.reminders.test_webhooks import emit, fast, subscribe  # noqa: F401 - `fast` is a fixture
 
 
 async def scrape(client: httpx.AsyncClient, **kw) -> dict[tuple[str, frozenset], float]:
