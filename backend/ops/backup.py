@@ -306,19 +306,18 @@ class Restored(msgspec.Struct):
     pending_migrations: list[str]  # migrations this version has that the backup had not applied
 
 
-async def restore(path: Path, *, force: bool = False, progress: Progress | None = None) -> Restored:
-    """Put the archive at `path` back into the configured database and DATA_DIR."""
-    progress = progress or Progress(disable=True)
+def _open(path: Path) -> tuple[tarfile.TarFile, Manifest, list[tarfile.TarInfo]]:
+    """The archive, its manifest and its `data/` members, once everything in it checks out
+    against this version and DATABASE_URL (no database connection needed)."""
     if not path.is_file():
         raise BackupError(f"{path} is not a file")
-    kind = databases.kind()
-    step = progress.add_task("检查 checking the archive", total=None)
     try:
         tar = tarfile.open(path, mode="r:gz")
     except (tarfile.TarError, OSError) as exc:
         raise BackupError(f"{path} is not a readable tar.gz archive ({exc})") from None
-    with contextlib.closing(tar):
+    try:
         manifest = read_manifest(tar)
+        kind = databases.kind()
         if manifest.database.kind != kind:
             raise BackupError(
                 f"the backup holds a {manifest.database.kind} database and DATABASE_URL points at {kind}: "
@@ -326,6 +325,26 @@ async def restore(path: Path, *, force: bool = False, progress: Progress | None 
             )
         data_members = _check_members(tar, manifest)
         _check_migrations(manifest)
+    except BaseException:
+        tar.close()
+        raise
+    return tar, manifest, data_members
+
+
+def inspect(path: Path) -> Manifest:
+    """The archive's manifest, if `restore` could use the archive here."""
+    tar, manifest, _ = _open(path)
+    tar.close()
+    return manifest
+
+
+async def restore(path: Path, *, force: bool = False, progress: Progress | None = None) -> Restored:
+    """Put the archive at `path` back into the configured database and DATA_DIR."""
+    progress = progress or Progress(disable=True)
+    kind = databases.kind()
+    step = progress.add_task("检查 checking the archive", total=None)
+    tar, manifest, data_members = _open(path)
+    with contextlib.closing(tar):
         progress.update(step, total=1, completed=1)
         there = await occupied()
         if there and not force:

@@ -21,17 +21,32 @@ def _progress():  # type: ignore[no-untyped-def]
     )
 
 
+def _failed(exc: BaseException) -> int | None:
+    """Exit status 1 with a one-line reason for what the operator can act on; None otherwise."""
+    from backend.db import database_unavailable
+    from backend.ops.databases import BackupError
+
+    if isinstance(exc, BackupError):
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if database_unavailable(exc):
+        print(f"error: the database cannot be reached ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return 1
+    return None
+
+
 def _backup(args: argparse.Namespace) -> int:
     from backend.__main__ import run_async
     from backend.ops.backup import backup
-    from backend.ops.databases import BackupError
 
     try:
         with _progress() as progress:
             manifest = run_async(lambda: backup(Path(args.path), progress=progress))
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        status = _failed(exc)
+        if status is None:
+            raise
+        return status
     counts = manifest.counts
     print(
         f"backed up {manifest.database.kind} ({sum(counts.values())} rows in {len(counts)} tables: "
@@ -43,15 +58,17 @@ def _backup(args: argparse.Namespace) -> int:
 
 def _restore(args: argparse.Namespace) -> int:
     from backend.__main__ import run_async
-    from backend.ops.backup import restore
-    from backend.ops.databases import BackupError
+    from backend.ops.backup import inspect, restore
 
     try:
+        inspect(Path(args.path))  # before connecting: a wrong archive is told as such
         with _progress() as progress:
             done = run_async(lambda: restore(Path(args.path), force=args.force, progress=progress))
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    except Exception as exc:
+        status = _failed(exc)
+        if status is None:
+            raise
+        return status
     manifest = done.manifest
     print(
         f"restored the backup of {manifest.created_at:%Y-%m-%d %H:%M:%S %Z} (version {manifest.app_version}): "
