@@ -14,10 +14,13 @@ from backend import clock
 
 async def test_lists_and_filters(world):
     token = await world.credential()
-    clock.set_now(dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC))
+    # Days after the card was issued (at the real now), 02:00 UTC (10:00 in Shanghai, the same date).
+    day1 = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).replace(hour=2, minute=0, second=0, microsecond=0)
+    day2, day3 = day1 + dt.timedelta(days=1), day1 + dt.timedelta(days=2)
+    clock.set_now(day1)
     first = await world.verify(token)
     transport = await world.staff_at("transport")
-    clock.set_now(dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC))
+    clock.set_now(day3)
     second = await world.verify(token, staff=transport)
     own = (await world.admin.get(f"/api/v1/cards/{world.card['id']}/redemptions")).json()["items"]
     assert [r["id"] for r in own] == [first["redemption_id"], second["redemption_id"]]
@@ -31,9 +34,9 @@ async def test_lists_and_filters(world):
 
     assert await office("service=transport") == [second["redemption_id"]]
     assert await office(f"service_point_id={world.staff.actor.service_point_id}") == [first["redemption_id"]]
-    assert await office("from=2026-12-02") == [second["redemption_id"]]
-    assert await office("to=2026-12-01") == [first["redemption_id"]]
-    assert await office("from=2026-12-01T00:00:00%2B00:00&to=2026-12-03T02:00:00%2B00:00") == [
+    assert await office(f"from={day2:%Y-%m-%d}") == [second["redemption_id"]]
+    assert await office(f"to={day1:%Y-%m-%d}") == [first["redemption_id"]]
+    assert await office(f"from={day1:%Y-%m-%d}T00:00:00%2B00:00&to={day3:%Y-%m-%dT%H:%M:%S}%2B00:00") == [
         first["redemption_id"],
         second["redemption_id"],
     ]
