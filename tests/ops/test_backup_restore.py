@@ -18,25 +18,14 @@ from pathlib import Path
 
 import asyncpg
 import httpx
-import pytest
 
 from backend import db
-from backend.cards import keys, verification
+from backend.cards import keys
 from backend.settings import settings
 from tests.cards.conftest import holder, issue
 from tests.servers import ROOT, Server
 from tests.visits.helpers import assigned
 from tests.visits.test_photos import png
-
-
-@pytest.fixture(autouse=True)
-def _fresh_key_ring():
-    keys.forget()
-    verification._CHECKED.clear()
-    verification._POINT_SERVICE.clear()
-    verification._CARD_INFO.clear()
-    yield
-    keys.forget()
 
 
 async def restore_target(tmp_path: Path) -> str:
