@@ -133,7 +133,8 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, width: int) -> int:
 def _text(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, fill: object) -> None:
     """Draw `text` with its top at `xy` (as Pillow's default anchor does), each run in the first
     font that has its characters, all runs on the baseline of the first run's font."""
-    x, top = xy
+    x: float = xy[0]
+    top = xy[1]
     pieces = fonts.runs(text)
     if not pieces:
         return

@@ -101,7 +101,7 @@ def _database_files() -> set[Path]:
 
 def data_files(data_dir: Path, exclude: set[Path]) -> list[tuple[Path, PurePosixPath]]:
     """Regular files under DATA_DIR to archive, with their path inside it."""
-    out = []
+    out: list[tuple[Path, PurePosixPath]] = []
     if not data_dir.is_dir():
         return out
     for root, dirs, files in os.walk(data_dir):

@@ -99,7 +99,7 @@ async def sqlite_put_back(staged: Path) -> None:
     """Replace the configured database file with `staged` (a copy in the same folder): mode 0600,
     no stale -wal or -shm left to be replayed into it."""
     target = sqlite_path()
-    await db.engine().close()  # this process's connection, if the emptiness check opened one
+    await db.stop()  # this process's connection, if the emptiness check opened one
     os.chmod(staged, 0o600)
     for stale in (target.with_name(target.name + "-wal"), target.with_name(target.name + "-shm")):
         stale.unlink(missing_ok=True)
