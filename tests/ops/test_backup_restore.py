@@ -15,6 +15,7 @@ import sys
 import tarfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse, urlunparse
 
 import asyncpg
 import httpx
@@ -33,8 +34,9 @@ async def restore_target(tmp_path: Path) -> str:
     base = os.environ.get("TEST_DATABASE_URL", "")
     if not base.startswith("postgres"):
         return f"sqlite:///{tmp_path / 'restored' / 'greencard.db'}"
-    url = os.environ.get("TEST_RESTORE_DATABASE_URL") or f"{base.rstrip('/')}_restore"
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    parsed = urlparse(base)
+    url = os.environ.get("TEST_RESTORE_DATABASE_URL") or urlunparse(parsed._replace(path=f"{parsed.path}_restore"))
+    name = urlparse(url).path.lstrip("/")
     admin = await asyncpg.connect(base)
     try:
         if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
