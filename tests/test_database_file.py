@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from backend import db
+from backend.platform import db
 
 
 async def test_a_new_sqlite_database_and_its_wal_files_are_private(tmp_path):

@@ -20,9 +20,9 @@ from urllib.parse import urlparse, urlunparse
 import asyncpg
 import httpx
 
-from backend import db
 from backend.cards import keys
-from backend.settings import settings
+from backend.platform import db
+from backend.platform.settings import settings
 from tests.cards.conftest import holder, issue
 from tests.servers import ROOT, Server
 from tests.visits.helpers import assigned

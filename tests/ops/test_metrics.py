@@ -10,8 +10,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from backend import clock
 from backend.ops import config
+from backend.platform import clock
 from tests.cards.conftest import holder, issue
 from tests.issues.helpers import MONDAY_10AM, create
 from tests.reminders.helpers import refused_url
