@@ -15,8 +15,9 @@ from backend.apidocs import RENDER_PLUGINS
 from backend.assignments import routes as assignments
 from backend.cards import routes as cards
 from backend.headers import add_security_headers
-from backend.health import ROUTERS as HEALTH
 from backend.issues import routes as issues
+from backend.ops.routes import PROMETHEUS
+from backend.ops.routes import ROUTERS as OPS
 from backend.orgs import routes as orgs
 from backend.platform import db, inputs, logs
 from backend.platform.errors import EXCEPTION_HANDLERS
@@ -56,9 +57,14 @@ async def _lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     logs.configure(settings.log_level)
     app = Litestar(
-        route_handlers=[*HEALTH, *(r for domain in DOMAINS for r in domain.ROUTERS)],
+        route_handlers=[*OPS, *(r for domain in DOMAINS for r in domain.ROUTERS)],
         dependencies={"actor": Provide(provide_actor)},
-        middleware=[logs.request_id_middleware, trusted_proxy_middleware, inputs.text_middleware],
+        middleware=[
+            logs.request_id_middleware,
+            PROMETHEUS.middleware,
+            trusted_proxy_middleware,
+            inputs.text_middleware,
+        ],
         request_class=inputs.CheckedRequest,
         before_request=inputs.read_form,  # a route's own before_request replaces this: call it there
         guards=[authenticate],

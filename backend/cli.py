@@ -10,6 +10,8 @@ import uvicorn
 
 from backend.cards import commands as cards_commands
 from backend.demo import commands as demo_commands
+from backend.ops import commands as ops_commands
+from backend.ops.multiprocess import prepare
 from backend.orgs import service
 from backend.orgs.schemas import UserCreate
 from backend.platform.actor import SYSTEM
@@ -21,7 +23,7 @@ from backend.platform.settings import settings
 from backend.reminders import commands as reminders_commands
 
 # Domains that add commands: each module has `register(subparsers)`.
-COMMANDS = [cards_commands, reminders_commands, demo_commands]
+COMMANDS = [cards_commands, reminders_commands, demo_commands, ops_commands]
 
 
 def _migrate(_: argparse.Namespace) -> int:
@@ -33,6 +35,7 @@ def _migrate(_: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         _migrate(args)
+    prepare(args.workers)  # metrics of every worker in one scrape (before the workers start)
     configure(settings.log_level)
     uvicorn.run(
         "backend.app:create_app",

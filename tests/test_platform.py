@@ -7,9 +7,9 @@ import json
 from backend.orgs.tables import Enterprise
 
 
-async def test_health_checks_the_database(client):
+async def test_health_is_liveness_in_the_old_shape(client):
     r = await client.get("/health")
-    assert r.status_code == 200 and r.json() == {"status": "ok", "database": "ok"}
+    assert r.status_code == 200 and r.json() == {"status": "ok", "database": "unchecked"}
 
 
 async def test_openapi_describes_every_route(client, app):

@@ -6,7 +6,8 @@ import os
 
 # PEM of an Ed25519 private key; when set, it signs instead of a generated key file.
 SIGNING_KEY_PEM: str | None = os.environ.get("CARD_SIGNING_KEY") or None
-# A TrueType/OpenType font with CJK glyphs for card.png ("path" or "path:index" for a .ttc).
+# Fonts tried before the bundled Noto Sans CJK SC for card.png: "path" or "path:index" for a
+# .ttc/.otc, several separated by commas (see fonts.py).
 FONT: str | None = os.environ.get("CARD_FONT") or None
 # How long scanners may cache a status list, seconds.
 STATUS_LIST_TTL: int = int(os.environ.get("CARD_STATUS_LIST_TTL") or 300)

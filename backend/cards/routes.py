@@ -225,6 +225,7 @@ async def lifespan(_: Litestar) -> AsyncIterator[None]:
     async with db.transaction():
         await keys.ensure_key()
     keys.forget()
+    images.check_fonts_at_start()
     yield
 
 

@@ -24,7 +24,7 @@ from backend.cards.statuslist import STATUS_VALUE
 from backend.cards.tables import Card, Redemption, UsedPresentation
 from backend.orgs.schemas import Service
 from backend.orgs.tables import ServicePoint
-from backend.platform import clock, dates, db, inputs
+from backend.platform import clock, dates, db, inputs, metrics
 from backend.platform.actor import Actor, Role
 from backend.platform.errors import Forbidden
 from backend.platform.ids import new_id, parse_id
@@ -181,6 +181,7 @@ def _card_out(card: CardInfo | None) -> s.VerifiedCard | None:
 def _reply(verdict: Verdict, card: CardInfo | None, redemption_id: str | None = None) -> s.VerificationRead:
     # An invalid token's card is shown only when the token was genuinely ours (signature checked).
     shown = card if verdict.checked is not None else None
+    metrics.verdict(verdict.result, verdict.reason.value if verdict.reason else None)
     return s.VerificationRead(
         result=verdict.result,
         reason=verdict.reason.value if verdict.reason else None,

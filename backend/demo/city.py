@@ -20,4 +20,6 @@ class City:
     points: list[dict[str, Any]] = field(default_factory=list)
     chambers: list[dict[str, Any]] = field(default_factory=list)
     secretary: Actor | None = None
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    admin: Actor | None = None
+    showcase_staff: Actor | None = None  # a window whose service the showcase owner's card covers
+    showcase_enterprise: str | None = None  # the enterprise of demo_owner_001

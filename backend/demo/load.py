@@ -24,6 +24,9 @@ from backend.cards.schemas import CardCreate
 from backend.cards.tables import Card
 from backend.demo import activity, names
 from backend.demo.city import City
+from backend.issues import service as issues_service
+from backend.issues.schemas import Disposition, IssueCreate
+from backend.issues.tables import Issue
 from backend.orgs import schemas as o
 from backend.orgs import service as orgs
 from backend.orgs.tables import Chamber, Department, Enterprise, ServicePoint, User
@@ -46,7 +49,6 @@ async def _user(
     display: str,
     *,
     district: str | None = None,
-    login: bool = True,
     **links: str,
 ) -> Actor:
     """Find or create a demo user. Every demo account shares one password, so it is hashed once
@@ -71,8 +73,6 @@ async def _user(
                 )
             )
         row = await User.select().where(User.username == username).first()
-    if login:
-        city.logins.append((username, role.value, display + (f"（{district}）" if district else "")))
     return orgs.actor_of(row)
 
 
@@ -139,19 +139,19 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
             }
         city.chambers.append({"id": str(row["id"]), "district": district})
 
-    await _user(city, "demo_admin", Role.ADMIN, "营商办管理员")
-    city.secretary = await _user(city, "demo_secretary", Role.SECRETARY, "营商办秘书")
-    await _user(city, "demo_secretary_gulou", Role.SECRETARY, "鼓楼区营商办秘书", district="鼓楼区")
-    await _user(city, "demo_leader_city", Role.LEADER, "市领导" + names.person(rng))
+    # Display names are people's names: the role is the account's, and the card prints the name.
+    city.admin = await _user(city, "demo_admin", Role.ADMIN, names.person(rng))
+    city.secretary = await _user(city, "demo_secretary", Role.SECRETARY, names.person(rng))
+    await _user(city, "demo_secretary_gulou", Role.SECRETARY, names.person(rng), district="鼓楼区")
+    await _user(city, "demo_leader_city", Role.LEADER, names.person(rng))
     for district, pinyin in names.PINYIN.items():
         city.leaders[district] = [
             await _user(
                 city,
                 f"demo_leader_{pinyin}{k}",
                 Role.LEADER,
-                f"{district}挂钩领导{names.person(rng)}",
+                names.person(rng),
                 district=district,
-                login=(k == 1 and district == "鼓楼区"),
             )
             for k in (1, 2)
         ]
@@ -161,24 +161,24 @@ async def registry(city: City, scale: float, progress: Progress) -> None:
             city,
             f"demo_dept_{k:02d}",
             Role.DEPARTMENT,
-            f"{names.DEPARTMENTS[k - 1]}经办人",
+            names.person(rng),
             department_id=department_id,
-            login=k == 1,
         )
         progress.advance(task)
     # The printed service-staff login works at a hospital window, and the printed owner's card
     # (demo_owner_001, see `cards`) always covers medical: a newcomer can scan end to end.
     showcase = next(p["id"] for p in city.points if p["service"] == SHOWCASE_SERVICE)
     for k, point in enumerate(city.points, 1):
-        await _user(
+        staff = await _user(
             city,
             f"demo_staff_{k:02d}",
             Role.SERVICE_STAFF,
-            f"{point['name']}工作人员",
+            names.person(rng),
             district=names.SERVICE_POINT_DISTRICT[point["name"]],
             service_point_id=point["id"],
-            login=point["id"] == showcase,
         )
+        if point["id"] == showcase:
+            city.showcase_staff = staff
     progress.update(task, completed=progress.tasks[task].total)
 
 
@@ -197,9 +197,10 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
             names.person(rng),
             district=enterprise["district"],
             enterprise_id=enterprise["id"],
-            login=k == 1,
         )
         city.owners[enterprise["id"]] = owner
+        if k == 1:
+            city.showcase_enterprise = enterprise["id"]
         services = sorted(rng.sample([s.value for s in o.Service], rng.randrange(3, 7)))
         if k == 1 and SHOWCASE_SERVICE not in services:
             services = sorted([*services, SHOWCASE_SERVICE])
@@ -233,12 +234,67 @@ async def cards(city: City, scale: float, progress: Progress) -> None:
         progress.advance(task)
 
 
-def logins_table(city: City) -> RichTable:
+async def story(city: City) -> None:
+    """Make sure the printed logins tell one story: the showcase owner's enterprise has an issue
+    with a department (raised by its leader at a visit, usually; else raised now)."""
+    enterprise = next(e for e in city.enterprises if e["id"] == city.showcase_enterprise)
+    handled = Issue.exists().where(
+        (Issue.enterprise_id == uuid.UUID(enterprise["id"])) & Issue.department_id.is_not_null()
+    )
+    if not await handled:
+        category, title, description = names.ISSUE_TOPICS[0]
+        data = IssueCreate(
+            enterprise_id=enterprise["id"],
+            title=title,
+            description=description,
+            category=category,
+            disposition=Disposition.ASSIGNED,
+            department_id=city.departments[0],
+        )
+        async with db.transaction():
+            await issues_service.create_issue(data=data, actor=enterprise["leader"])
+
+
+async def chain(city: City) -> list[tuple[str, str, str, str]]:
+    """One login per role, linked: the owner (demo_owner_001), the leader assigned to the owner's
+    enterprise, the department handling its latest issue, the city's secretary who reviews it,
+    a window at a service point the owner's card covers, and the office's admin."""
+    enterprise = next(e for e in city.enterprises if e["id"] == city.showcase_enterprise)
+    ent_id = uuid.UUID(enterprise["id"])
+    ent_name = (await Enterprise.select(Enterprise.name).where(Enterprise.id == ent_id).first())["name"]
+    issue = (
+        await Issue.select(Issue.title, Issue.department_id)
+        .where((Issue.enterprise_id == ent_id) & Issue.department_id.is_not_null())
+        .order_by(Issue.reported_at, ascending=False)
+        .first()
+    )
+    department = (await Department.select(Department.name).where(Department.id == issue["department_id"]).first())[
+        "name"
+    ]
+    point = next(p for p in city.points if p["id"] == city.showcase_staff.service_point_id)  # type: ignore[union-attr]
+    owner, leader = city.owners[enterprise["id"]], enterprise["leader"]
+    people = [
+        (owner, f"{ent_name}（{enterprise['district']}）的企业家，持绿卡"),
+        (leader, f"挂钩{ent_name}的领导"),
+        (city.department_staff[str(issue["department_id"])], f"{department}，办理该企业反映的“{issue['title']}”"),
+        (city.secretary, "市营商办，审核全市未办结的问题"),
+        (city.showcase_staff, f"{point['name']}（{glossary.SERVICES[point['service']]}），可核验该企业家的绿卡"),
+        (city.admin, "市营商办，发卡和管理账号"),
+    ]
+    rows = []
+    for actor, story_line in people:
+        assert actor is not None
+        user = await User.select(User.display_name).where(User.id == uuid.UUID(actor.id)).first()
+        rows.append((actor.username, actor.role.value, user["display_name"], story_line))
+    return rows
+
+
+async def logins_table(city: City) -> RichTable:
     table = RichTable(title=f"演示账号 demo logins (password: {PASSWORD})")
-    for column in ("username", "role", "身份", "who"):
-        table.add_column(column)
-    for username, role, who in city.logins:
-        table.add_row(username, role, glossary.ROLES[role], who)
+    for column in ("username", "role", "name", "in the story"):
+        table.add_column(column, overflow="fold")
+    for row in await chain(city):
+        table.add_row(*row)
     return table
 
 
@@ -252,8 +308,9 @@ async def load(*, scale: float = 1.0, quiet: bool = False) -> dict[str, int]:
         await activity.assignments(city, progress)
         await activity.visits(city, scale, progress)
         await activity.redemptions(city, scale, progress)
+        await story(city)
     counts = await activity.counts()
     if not quiet:
-        out.print(logins_table(city))
+        out.print(await logins_table(city))
         out.print(", ".join(f"{k} {v}" for k, v in counts.items()))
     return counts

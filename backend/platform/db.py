@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import errno
 import functools
+import os
 import socket
 import sqlite3
 from pathlib import Path
@@ -99,6 +100,8 @@ class EmbeddedSQLiteEngine(SQLiteEngine):
         """Open the slot's connection on first use (caller holds the slot's lock)."""
         if slot.connection is None:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.exists(self.path):  # 0600 like the keys beside it; SQLite gives -wal/-shm its mode
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
             connection = await aiosqlite.connect(**self.connection_kwargs)
             connection.row_factory = dict_factory  # type: ignore[assignment]
             for pragma in (

@@ -23,7 +23,7 @@ import httpx
 import msgspec
 import structlog
 
-from backend.platform import clock, db
+from backend.platform import clock, db, metrics
 from backend.reminders import config, targets, webhooks
 from backend.reminders import schemas as s
 from backend.reminders.tables import WebhookDelivery, WebhookSubscription
@@ -178,6 +178,7 @@ async def _record(
         error=error,
         attempts=attempts,
     )
+    metrics.delivery(outcome)
     return outcome
 
 

@@ -55,7 +55,9 @@ def _guarded(job: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[None]]
         except Exception as exc:  # noqa: BLE001 - a failing run is logged; the next one retries
             log.error("job_failed", job=job.__name__, error=repr(exc), exc_info=exc)
 
-    run.__name__ = job.__name__
+    # APScheduler names a job after its function's qualified name: without these, every job
+    # logs as `_guarded.<locals>.run`.
+    run.__name__ = run.__qualname__ = job.__name__
     return run
 
 
@@ -71,6 +73,7 @@ def build(interval_seconds: float) -> AsyncIOScheduler:
             "interval",
             seconds=period,
             id=job.__name__,
+            name=job.__name__,
             next_run_time=first,
             max_instances=1,  # a slow run is not overlapped by the next one in this process
             coalesce=True,

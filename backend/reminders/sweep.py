@@ -20,7 +20,7 @@ from typing import AsyncIterator, Callable, Sequence
 
 import structlog
 
-from backend.platform import clock, db, workdays
+from backend.platform import clock, db, metrics, workdays
 from backend.platform.ids import new_id
 from backend.reminders import notifications, webhooks
 from backend.reminders import schemas as s
@@ -112,4 +112,5 @@ async def sweep(*, now: dt.datetime | None = None, rules: Sequence[Rule] | None 
             result.failed_rules.append(name)
     if result.sent or result.failed_rules:
         log.info("reminder_sweep", sent=len(result.sent), deferred=result.deferred, failed_rules=result.failed_rules)
+    metrics.sweep(failed_rules=result.failed_rules, sent_rules=[item.rule for item in result.sent])
     return result

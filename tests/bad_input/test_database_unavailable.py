@@ -72,9 +72,11 @@ async def test_requests_answer_503_with_retry_after_while_the_database_is_unreac
             body = problem(reply, 503, "database_unavailable")
             assert reply.headers["retry-after"] == "5", reply.headers
             assert "database" in body["detail"]
-        health = await factory.client.get("/health")
-        assert health.status_code == 503 and health.json()["database"] == "unreachable"
-    assert (await factory.client.get("/health")).status_code == 200
+        # Liveness does not depend on the database; readiness does.
+        assert (await factory.client.get("/health")).status_code == 200
+        ready = await factory.client.get("/ready")
+        assert ready.status_code == 503 and ready.json()["checks"]["database"]["status"] == "failed"
+    assert (await factory.client.get("/ready")).status_code == 200
     assert await Enterprise.count() == 0
     assert (await admin.post("/api/v1/enterprises", json=enterprise)).status_code == 201
 

@@ -55,7 +55,7 @@ async def test_errors_are_documented_as_problem_json_and_503_everywhere(client):
         replies = op["responses"]
         assert "4XX" in replies and "503" in replies, (method, path)
         for status, reply in replies.items():
-            if status.startswith("4") or (status == "503" and path != "/health"):
+            if status.startswith("4") or (status == "503" and path != "/ready"):
                 assert list(reply["content"]) == ["application/problem+json"], (method, path, status)
         for status, reply in replies.items():
             assert "" not in reply.get("content", {}), (method, path, status)

@@ -7,8 +7,6 @@ import io
 import zxingcpp
 from PIL import Image
 
-from backend.cards import images
-
 
 def decode(png: bytes) -> list[str]:
     return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))]
@@ -33,11 +31,3 @@ async def test_card_png_is_id1_at_300_dpi_and_its_qr_decodes(world):
     assert decode(reply.content) == [token]
     other = await world.factory.user("entrepreneur")
     assert (await other.get(f"/api/v1/cards/{world.card['id']}/card.png")).status_code == 404
-
-
-def test_a_cjk_font_is_found():
-    spec = images.font_spec()
-    assert spec is not None
-    font = images._font(40)
-    # A CJK glyph is wider than nothing: the font really has Chinese characters.
-    assert font.getlength("张三丰") > 60
