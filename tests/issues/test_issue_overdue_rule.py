@@ -1,4 +1,4 @@
-""" "Overdue" is one rule written twice, in Python (an issue's `overdue` flag) and in SQL (the list
+"""Overdue is one rule written twice, in Python (an issue's `overdue` flag) and in SQL (the list
 filter, reminders, the reports); the two must agree on every status and deadline, a deadline
 falling exactly now included (not yet overdue)."""
 
